@@ -1,0 +1,57 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make help` lists all.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app petitions
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) translations ## Create the virtual environment and install the project
+
+translations: $(STAMP) ## Compile the French, Dutch and English catalogs
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+
+instance/config.py: | $(STAMP)
+	$(BIN)/python -m petitions.instance_config instance
+
+run: install instance/config.py ## Set up instance/ (secrets, database, demo) and serve on http://127.0.0.1:5000
+	$(FLASK) setup
+	@echo "Serving on http://127.0.0.1:5000 (mail goes to instance/mail/; Ctrl+C stops)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python -m scheduler & \
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install ## Run the whole test suite (also on PostgreSQL when PETITIONS_TEST_POSTGRES_URL is set)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest --cov --cov-report=term
+	@if [ -n "$$PETITIONS_TEST_POSTGRES_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		PETITIONS_TEST_DATABASE_URL="$$PETITIONS_TEST_POSTGRES_URL" $(BIN)/pytest -q -p no:cacheprovider; \
+	fi
+
+lint: install ## Check style and the import layers
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+extract: $(STAMP) ## Extract the translatable strings and update the catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+bench: install ## Measure signing and confirming under gunicorn (figures go in the README)
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtual environment (instance/ is kept)
+	rm -rf $(VENV)

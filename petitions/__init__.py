@@ -1,0 +1,82 @@
+"""The citizens' initiative service of the City of Brussels (Flask application)."""
+
+import logging
+import os
+
+from flask import Flask
+
+from . import config as default_config
+
+logger = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The app is configured in a way it must not run with."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the application: defaults, instance/config.py, PETITIONS_* env, test mapping."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    app.config.from_object(default_config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PETITIONS")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _fill_instance_defaults(app)
+    _refuse_default_secrets(app)
+
+    from .extensions import babel, csrf, db, migrate
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+
+    from .database import configure_engine_events
+
+    with app.app_context():
+        configure_engine_events(db.engine)
+
+    from . import api, errors, i18n, public, signing
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(signing.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(i18n.bp)
+    csrf.exempt(api.bp)
+    errors.register(app)
+    i18n.register_template_helpers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _fill_instance_defaults(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = os.path.join(app.instance_path, "petitions.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("MAIL_FILE_DIRECTORY"):
+        app.config["MAIL_FILE_DIRECTORY"] = os.path.join(app.instance_path, "mail")
+    if "CLOCK" not in app.config:
+        from .models import utcnow
+
+        app.config["CLOCK"] = utcnow
+
+
+def _refuse_default_secrets(app: Flask) -> None:
+    if app.debug or app.testing or app.config.get("DEVELOPMENT"):
+        return
+    for key in ("SECRET_KEY", "IDENTITY_KEY"):
+        if app.config.get(key) in (None, "", default_config.DEFAULT_SECRET):
+            raise ConfigurationError(
+                f"{key} is the development default; set it in instance/config.py "
+                f"or PETITIONS_{key} (make run writes fresh secrets for development)."
+            )

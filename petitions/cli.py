@@ -1,0 +1,89 @@
+"""Command line: ``flask --app petitions <group> <command>``."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from .extensions import db
+from .jobs import JOBS, run_job
+from .models import Street
+from .streets import StreetFileError, read_street_rows, replace_register
+
+SAMPLE_STREETS = Path(__file__).resolve().parent.parent / "data" / "streets-sample.csv"
+
+jobs_cli = AppGroup("jobs", help="Run the scheduled sweeps by hand.")
+streets_cli = AppGroup("streets", help="Manage the street register.")
+
+
+def parse_now(value: str | None) -> datetime:
+    """Return ``value`` (ISO 8601) as an aware UTC instant, or the clock's now."""
+    if not value:
+        return current_app.config["CLOCK"]()
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2027-03-01T09:00:00+01:00 or Z")
+    return moment.astimezone(UTC)
+
+
+@jobs_cli.command("run")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+@click.option("--now", "now_text", help="ISO 8601 instant to run the sweep at.")
+def jobs_run(name: str, now_text: str | None):
+    """Run one sweep now (or at --now)."""
+    result = run_job(name, parse_now(now_text))
+    click.echo(f"{name}: {result}")
+
+
+@jobs_cli.command("list")
+def jobs_list():
+    """List the sweeps."""
+    for name in sorted(JOBS):
+        click.echo(name)
+
+
+def import_streets(path: Path) -> int:
+    """Replace the street register with the file's rows and commit."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = read_street_rows(handle)
+    count = replace_register(rows)
+    db.session.commit()
+    return count
+
+
+@streets_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def streets_import(file: Path):
+    """Replace the street register with an export in the documented format (data/README.md)."""
+    try:
+        count = import_streets(file)
+    except StreetFileError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{count} street rows imported")
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Add a demo initiative in collection.")
+def setup(demo: bool):
+    """Prepare the database: migrations, sample streets if empty, a demo initiative."""
+    upgrade()
+    if not db.session.scalar(select(func.count()).select_from(Street)):
+        click.echo(f"{import_streets(SAMPLE_STREETS)} sample street rows imported")
+    if demo:
+        from .demo import add_demo_initiative
+
+        if add_demo_initiative(current_app.config["CLOCK"]()):
+            click.echo("demo initiative added")
+        db.session.commit()
+    click.echo("ready")
+
+
+def register_cli(app) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(streets_cli)
+    app.cli.add_command(setup)

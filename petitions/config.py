@@ -1,0 +1,57 @@
+"""Default configuration: the rules of DESIGN.md §2 and safe development settings.
+
+Order of precedence (later wins): these defaults, ``instance/config.py``, environment
+variables prefixed ``PETITIONS_`` and, in tests, the mapping given to ``create_app``.
+"""
+
+from datetime import timedelta
+
+DEFAULT_SECRET = "dev-only-not-secret"
+
+SECRET_KEY = DEFAULT_SECRET
+# Key of the identity and e-mail hashes; kept apart from SECRET_KEY so that rotating the
+# session key does not make every signatory a new person.
+IDENTITY_KEY = DEFAULT_SECRET
+SQLALCHEMY_DATABASE_URI = None  # set by create_app to a SQLite file in instance/
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+SIGNATURE_THRESHOLD = 2000
+COUNCIL_DEADLINE_MONTHS = 12
+COLLECTION_MONTHS = 12
+MIN_SIGNATORY_AGE = 16
+PENDING_SIGNATURE_DAYS = 7
+CONFIRMATION_MAX_AGE = int(timedelta(days=7).total_seconds())
+CONFIRMATION_MAX_RESENDS = 3
+MAX_SIGNATURES_PER_EMAIL = 2
+MAX_REPRESENTATIVES = 3
+TIMEZONE = "Europe/Brussels"
+
+LANGUAGES = ("fr", "nl", "en")
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+BABEL_TRANSLATION_DIRECTORIES = "../translations"
+
+# Mail: "file" writes each message to MAIL_FILE_DIRECTORY (the embedded default), "smtp"
+# sends it to MAIL_SERVER:MAIL_PORT.
+MAIL_TRANSPORT = "file"
+MAIL_FILE_DIRECTORY = None  # instance/mail by default
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_STARTTLS = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_SENDER = "Ville de Bruxelles - Initiatives citoyennes <initiatives@example.brussels>"
+MAIL_TIMEOUT = 10
+OUTBOX_BATCH_SIZE = 200
+# Public address used in e-mail links when no request is at hand (jobs).
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+# A signing form is a few hundred bytes; anything near this is not a citizen.
+MAX_CONTENT_LENGTH = 64 * 1024
+MAX_FORM_MEMORY_SIZE = 64 * 1024
+WTF_CSRF_TIME_LIMIT = 4 * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+
+# Run the job schedule inside the development server (the embedded default only).
+SCHEDULER_IN_PROCESS = False

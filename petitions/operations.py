@@ -1,0 +1,223 @@
+"""State changes in the domain's words. Operations flush; the request or job edge commits."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from verification.eligibility import EligibilityError, check_age, resolve_address
+from verification.identity import code_hash, email_hash, identity_hash
+
+from . import mail, rules
+from .extensions import db
+from .models import Initiative, InitiativeState, OutboxMessage, Signature, SignatureState
+from .streets import segments_for
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class NotCollecting(Exception):
+    """The initiative does not accept signatures now."""
+
+
+class SignatureGone(Exception):
+    """The signature no longer exists (it expired unconfirmed, or was never made)."""
+
+
+@dataclass
+class SignatoryDetails:
+    surname: str
+    first_names: str
+    birth_date: date
+    street: str
+    house_number: str
+    box: str
+    postcode: str
+    email: str
+    language: str
+
+
+def _identity_key() -> bytes:
+    return current_app.config["IDENTITY_KEY"].encode()
+
+
+def new_code() -> str:
+    """Return a short confirmation code such as ``K7QM-3XPA`` (about 40 bits)."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def is_open_for_signing(initiative: Initiative, now: datetime) -> bool:
+    """Say whether the initiative accepts signatures at ``now``."""
+    if initiative.state is not InitiativeState.collecting:
+        return False
+    timezone = current_app.config["TIMEZONE"]
+    today = rules.legal_day(now, timezone)
+    starts, ends = initiative.collection_starts_on, initiative.collection_ends_on
+    return (starts is None or starts <= today) and (ends is None or today <= ends)
+
+
+def check_eligibility(details: SignatoryDetails, now: datetime):
+    """Return the City street row of the signatory, or raise EligibilityError."""
+    config = current_app.config
+    check_age(details.birth_date, rules.legal_day(now, config["TIMEZONE"]), config["MIN_SIGNATORY_AGE"])
+    found = segments_for(details.street)
+    segment = resolve_address([s for _, s in found], details.postcode, details.house_number)
+    return next(row for row, s in found if s is segment)
+
+
+def submit_signature(initiative: Initiative, details: SignatoryDetails, now: datetime) -> None:
+    """Record a signature to confirm, or answer a repeat by e-mail; never reveal which.
+
+    A second attempt by the same person is not an error page: the page would tell a
+    stranger who typed someone's name and birth date that this person signed. The
+    answer goes to the mailbox instead, which only the signatory reads.
+    """
+    if not is_open_for_signing(initiative, now):
+        raise NotCollecting()
+    street = check_eligibility(details, now)
+    key = _identity_key()
+    identity = identity_hash(key, details.surname, details.first_names, details.birth_date)
+    mail_key = email_hash(key, details.email)
+    for _attempt in range(3):
+        existing = _signature_by_identity(initiative, identity)
+        if existing is not None:
+            _answer_repeat(initiative, existing, details, now)
+            return
+        if _identities_for_email(initiative, mail_key) >= current_app.config["MAX_SIGNATURES_PER_EMAIL"]:
+            mail.enqueue("email-limit", details.language, details.email, now, initiative_id=initiative.id)
+            return
+        code = new_code()
+        signature = Signature(
+            initiative_id=initiative.id,
+            state=SignatureState.pending,
+            identity_hash=identity,
+            email_hash=mail_key,
+            code_hash=code_hash(key, code),
+            surname=details.surname,
+            first_names=details.first_names,
+            birth_date=details.birth_date,
+            street_id=street.id,
+            house_number=details.house_number,
+            box=details.box or "",
+            postcode=details.postcode,
+            email=details.email,
+            language=details.language,
+            neighbourhood=street.neighbourhood,
+            created_at=now,
+            mails_sent=1,
+        )
+        try:
+            # A savepoint: if a simultaneous request inserted the same person first, the
+            # unique constraint refuses this row and the loop answers it as a repeat.
+            with db.session.begin_nested():
+                db.session.add(signature)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        _enqueue_confirmation(initiative, signature, code, now)
+        return
+    raise RuntimeError("could not record the signature after three attempts")
+
+
+def _signature_by_identity(initiative: Initiative, identity: str) -> Signature | None:
+    return db.session.scalar(
+        select(Signature).where(
+            Signature.initiative_id == initiative.id, Signature.identity_hash == identity
+        )
+    )
+
+
+def _identities_for_email(initiative: Initiative, mail_key: str) -> int:
+    return db.session.scalar(
+        select(func.count(Signature.id)).where(
+            Signature.initiative_id == initiative.id, Signature.email_hash == mail_key
+        )
+    )
+
+
+def _enqueue_confirmation(initiative, signature, code, now) -> None:
+    mail.enqueue(
+        "confirm-signature",
+        signature.language,
+        signature.email,
+        now,
+        initiative_id=initiative.id,
+        signature_id=signature.id,
+        code=code,
+    )
+
+
+def _answer_repeat(initiative, existing: Signature, details: SignatoryDetails, now) -> None:
+    if existing.state is SignatureState.confirmed:
+        mail.enqueue("already-signed", details.language, details.email, now, initiative_id=initiative.id)
+        return
+    # Pending: send the confirmation again, to the address first given (a stranger
+    # must not be able to redirect someone's confirmation to their own mailbox).
+    if existing.mails_sent > current_app.config["CONFIRMATION_MAX_RESENDS"]:
+        return
+    code = new_code()
+    existing.code_hash = code_hash(_identity_key(), code)
+    existing.mails_sent += 1
+    db.session.flush()
+    _enqueue_confirmation(initiative, existing, code, now)
+
+
+def confirm_signature(signature_id: int, now: datetime) -> Signature:
+    """Confirm a pending signature and count it once; confirming again changes nothing."""
+    signature = db.session.get(Signature, signature_id, with_for_update=True)
+    if signature is None:
+        raise SignatureGone()
+    initiative = db.session.get(Initiative, signature.initiative_id)
+    if signature.state is SignatureState.pending:
+        if not is_open_for_signing(initiative, now):
+            raise NotCollecting()
+        signature.state = SignatureState.confirmed
+        signature.confirmed_at = now
+        db.session.flush()
+    return signature
+
+
+def confirm_by_code(initiative: Initiative, code: str, now: datetime) -> Signature | None:
+    """Confirm the pending signature that a typed code belongs to; None if none does."""
+    signature = db.session.scalar(
+        select(Signature).where(
+            Signature.initiative_id == initiative.id,
+            Signature.code_hash == code_hash(_identity_key(), code),
+        )
+    )
+    if signature is None:
+        return None
+    return confirm_signature(signature.id, now)
+
+
+def resend_confirmation(signature_id: int, now: datetime) -> None:
+    """Send a new confirmation mail for a pending signature, within the resend limit."""
+    signature = db.session.get(Signature, signature_id)
+    if signature is None:
+        raise SignatureGone()
+    if signature.state is SignatureState.confirmed:
+        return
+    initiative = db.session.get(Initiative, signature.initiative_id)
+    _answer_repeat(initiative, signature, None, now)
+
+
+def expire_pending_signatures(now: datetime) -> int:
+    """Delete unconfirmed signatures older than the pending period, with their mails."""
+    cutoff = now - timedelta(days=current_app.config["PENDING_SIGNATURE_DAYS"])
+    stale = select(Signature.id).where(
+        Signature.state == SignatureState.pending, Signature.created_at < cutoff
+    )
+    ids = db.session.scalars(stale).all()
+    if not ids:
+        return 0
+    db.session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.signature_id.in_(ids), OutboxMessage.sent_at.is_(None)
+        )
+    )
+    db.session.execute(delete(Signature).where(Signature.id.in_(ids)))
+    return len(ids)

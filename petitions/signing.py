@@ -1,0 +1,179 @@
+"""Signing: the sign form, the one-button confirmation and the typed code."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from verification.eligibility import EligibilityError
+from verification.tokens import TokenExpired, TokenInvalid
+
+from . import clock
+from .extensions import db
+from .forms import ButtonForm, CodeForm, SignatureForm
+from .models import Initiative, Signature
+from .operations import (
+    NotCollecting,
+    SignatoryDetails,
+    SignatureGone,
+    confirm_by_code,
+    confirm_signature,
+    resend_confirmation,
+    submit_signature,
+)
+from .public import get_initiative_or_404, render_initiative
+from .tokens import read_confirmation_token
+
+bp = Blueprint("signing", __name__)
+
+def eligibility_messages() -> dict[str, tuple[str, str]]:
+    """Return, per refusal reason, the form field it belongs to and its message."""
+    return {
+        "born_in_future": ("birth_date", _("A date of birth cannot be in the future.")),
+        "too_young": (
+            "birth_date",
+            _("Only residents aged 16 or more on the day of signing may sign."),
+        ),
+        "unknown_street": (
+            "street",
+            _("We do not find this street in the City of Brussels. Please check its spelling, in French or Dutch."),
+        ),
+        "wrong_postcode": ("postcode", _("This street does not run through this postcode in the City of Brussels.")),
+        "not_in_city": (
+            "street",
+            _("This address is not in the City of Brussels (it belongs to a neighbouring municipality). Only residents of the City may sign."),
+        ),
+    }
+
+def _not_collecting(initiative: Initiative):
+    return (
+        render_template("signing/not_collecting.html", initiative=initiative),
+        409,
+    )
+
+@bp.post("/initiatives/<slug>/sign")
+def sign(slug: str):
+    """Check a signature form; record it and send the confirmation mail."""
+    initiative = get_initiative_or_404(slug)
+    form = SignatureForm()
+    if not form.validate():
+        return render_initiative(initiative, form=form, status=400)
+    details = SignatoryDetails(
+        **{name: form[name].data for name in SignatoryDetails.__dataclass_fields__}
+    )
+    try:
+        submit_signature(initiative, details, clock.now())
+    except NotCollecting:
+        db.session.rollback()
+        return _not_collecting(initiative)
+    except EligibilityError as refusal:
+        db.session.rollback()
+        field, message = eligibility_messages()[refusal.reason]
+        form[field].errors.append(message)
+        return render_initiative(initiative, form=form, status=400)
+    db.session.commit()
+    return redirect(url_for("signing.check_email", slug=slug), code=303)
+
+@bp.get("/initiatives/<slug>/check-your-email")
+def check_email(slug: str):
+    """Tell the signatory to look for the confirmation mail (the same page for everyone)."""
+    initiative = get_initiative_or_404(slug)
+    return render_template("signing/check_email.html", initiative=initiative, code_form=CodeForm())
+
+@bp.post("/initiatives/<slug>/code")
+def confirm_code(slug: str):
+    """Confirm a signature with the code typed from its e-mail."""
+    initiative = get_initiative_or_404(slug)
+    code_form = CodeForm()
+    if code_form.validate():
+        try:
+            signature = confirm_by_code(initiative, code_form.code.data, clock.now())
+        except NotCollecting:
+            db.session.rollback()
+            return _not_collecting(initiative)
+        if signature is not None:
+            db.session.commit()
+            return redirect(url_for("signing.confirmed", slug=slug), code=303)
+        code_form.code.errors.append(
+            _("This code is not valid for this initiative. Please check it, or sign again to receive a new one.")
+        )
+    return render_initiative(initiative, code_form=code_form, status=400)
+
+def _token_problem(expired: bool, token: str | None = None, status: int = 400):
+    return (
+        render_template(
+            "signing/token_problem.html",
+            expired=expired,
+            token=token,
+            form=ButtonForm(),
+        ),
+        status,
+    )
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    """Show the one-button page; opening the link alone confirms nothing."""
+    try:
+        signature_id = read_confirmation_token(token, clock.now())
+    except TokenExpired:
+        return _token_problem(expired=True, token=token)
+    except TokenInvalid:
+        return _token_problem(expired=False)
+
+    signature = db.session.get(Signature, signature_id)
+    if signature is None:
+        return _token_problem(expired=True, status=410)
+    initiative = db.session.get(Initiative, signature.initiative_id)
+    return render_template(
+        "signing/confirm.html", form=ButtonForm(), token=token, initiative=initiative
+    )
+
+@bp.post("/confirm/<token>")
+def confirm_post(token: str):
+    """Confirm the signature of the link (a second time changes nothing)."""
+    form = ButtonForm()
+    if not form.validate():
+        return _token_problem(expired=False)
+    now = clock.now()
+    try:
+        signature_id = read_confirmation_token(token, now)
+        signature = confirm_signature(signature_id, now)
+    except TokenExpired:
+        return _token_problem(expired=True, token=token)
+    except TokenInvalid:
+        return _token_problem(expired=False)
+    except SignatureGone:
+        db.session.rollback()
+        return _token_problem(expired=True, status=410)
+    except NotCollecting:
+        db.session.rollback()
+        signature = db.session.get(Signature, signature_id)
+        return _not_collecting(db.session.get(Initiative, signature.initiative_id))
+    db.session.commit()
+    initiative = db.session.get(Initiative, signature.initiative_id)
+    return redirect(url_for("signing.confirmed", slug=initiative.slug), code=303)
+
+@bp.post("/confirm/<token>/resend")
+def resend(token: str):
+    """Send a new confirmation mail for an authentic but expired link."""
+    form = ButtonForm()
+    now = clock.now()
+    if not form.validate():
+        return _token_problem(expired=False)
+    try:
+        signature_id = read_confirmation_token(token, now)
+    except TokenExpired as expired:
+        signature_id = expired.payload.get("sig")
+    except TokenInvalid:
+        return _token_problem(expired=False)
+    try:
+        resend_confirmation(signature_id, now)
+    except SignatureGone:
+        db.session.rollback()
+        return _token_problem(expired=True, status=410)
+    db.session.commit()
+    return render_template("signing/resent.html")
+
+@bp.get("/initiatives/<slug>/confirmed")
+def confirmed(slug: str):
+    """Thank the signatory: the signature now counts."""
+    initiative = get_initiative_or_404(slug)
+    return render_template("signing/confirmed.html", initiative=initiative)

@@ -1,0 +1,36 @@
+"""The app's token services, one per purpose, keyed from the configuration."""
+
+from flask import current_app
+
+from verification.tokens import TokenService
+
+CONFIRM_SIGNATURE = "confirm-signature"
+
+
+def token_service(purpose: str) -> TokenService:
+    """Return the token service of ``purpose``; old keys in SECRET_KEY_FALLBACKS still verify."""
+    config = current_app.config
+    keys = [*(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+    return TokenService(keys, purpose)
+
+
+def confirmation_token(signature_id: int, now) -> str:
+    """Return the token of the link that confirms a signature."""
+    return token_service(CONFIRM_SIGNATURE).dumps({"sig": signature_id}, now)
+
+
+def read_confirmation_token(token: str, now) -> int:
+    """Return the signature id of a confirmation token, or raise TokenExpired / TokenInvalid."""
+    payload = token_service(CONFIRM_SIGNATURE).loads(
+        token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+    )
+    return _signature_id(payload)
+
+
+def _signature_id(payload: dict) -> int:
+    from verification.tokens import TokenInvalid
+
+    value = payload.get("sig")
+    if not isinstance(value, int):
+        raise TokenInvalid("no signature in token")
+    return value

@@ -1,0 +1,1 @@
+"""The job schedule and its runner (APScheduler 3.x), run as ``python -m scheduler``."""

@@ -1,0 +1,83 @@
+"""Who may sign: age on the signing day and an address in the City."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .text import fold
+
+
+class EligibilityError(Exception):
+    """A signatory may not sign; ``reason`` says why in a stable code."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Return a person's age in whole years on ``day`` (born 29 February: 1 March)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def check_age(birth_date: date, day: date, minimum: int) -> None:
+    """Raise EligibilityError unless the person is at least ``minimum`` years old on ``day``."""
+    if birth_date > day:
+        raise EligibilityError("born_in_future")
+    if age_on(birth_date, day) < minimum:
+        raise EligibilityError("too_young")
+
+
+def street_key(name: str) -> str:
+    """Return the comparable form of a street name in either language."""
+    return fold(name)
+
+
+@dataclass(frozen=True)
+class StreetSegment:
+    """A stretch of a street in one postcode, as the street register knows it."""
+
+    postcode: str
+    in_city: bool
+    number_from: int | None = None
+    number_to: int | None = None
+    neighbourhood: str | None = None
+
+    def covers(self, number: int | None) -> bool:
+        """Say whether a house number lies in this stretch (unsplit stretches cover all)."""
+        if self.number_from is None or self.number_to is None:
+            return True
+        return number is not None and self.number_from <= number <= self.number_to
+
+
+def house_number_value(house_number: str) -> int | None:
+    """Return the leading integer of a house number such as "12", "12A" or "12 bte 3"."""
+    digits = ""
+    for char in house_number.strip():
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) if digits else None
+
+
+def resolve_address(segments: list[StreetSegment], postcode: str, house_number: str):
+    """Return the City segment that holds the address, or raise EligibilityError.
+
+    ``segments`` are the register's rows for the street name (any postcode). A street
+    the register does not know, a postcode it does not run through, or a stretch that
+    belongs to another municipality are each refused with their own reason.
+    """
+    if not segments:
+        raise EligibilityError("unknown_street")
+    in_postcode = [s for s in segments if s.postcode == postcode]
+    if not in_postcode:
+        raise EligibilityError("wrong_postcode")
+    number = house_number_value(house_number)
+    for segment in in_postcode:
+        if segment.covers(number):
+            if segment.in_city:
+                return segment
+            raise EligibilityError("not_in_city")
+    raise EligibilityError("not_in_city")

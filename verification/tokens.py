@@ -1,0 +1,69 @@
+"""Signed, expiring, single-purpose tokens (one serializer per purpose, own salt)."""
+
+from datetime import datetime
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+
+class TokenError(Exception):
+    """A token could not be used."""
+
+
+class TokenExpired(TokenError):
+    """The token is authentic but older than its maximum age."""
+
+    def __init__(self, payload):
+        super().__init__("token expired")
+        self.payload = payload
+
+
+class TokenInvalid(TokenError):
+    """The token was tampered with, is malformed or was made for another purpose."""
+
+
+class _FixedClockSerializer(URLSafeTimedSerializer):
+    """A serializer whose clock is the ``now`` it is given, so tests can move time."""
+
+    def __init__(self, *args, now: datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._now = int(now.timestamp())
+
+    def get_timestamp(self) -> int:
+        return self._now
+
+
+class TokenService:
+    """Make and check tokens for one purpose (e.g. confirming a signature)."""
+
+    def __init__(self, secret_keys: list[str], purpose: str):
+        # The last key signs; the earlier ones still verify (key rotation, as itsdangerous).
+        self.secret_keys = list(secret_keys)
+        self.purpose = purpose
+        self.salt = f"petitions.{purpose}"
+
+    def _serializer(self, now: datetime) -> URLSafeTimedSerializer:
+        return _FixedClockSerializer(self.secret_keys, salt=self.salt, now=now)
+
+    def dumps(self, data: dict, now: datetime) -> str:
+        """Return a token carrying ``data`` and this service's action, dated ``now``."""
+        return self._serializer(now).dumps({"action": self.purpose, **data})
+
+    def loads(self, token: str, max_age: int, now: datetime) -> dict:
+        """Return the data of a valid token, or raise TokenExpired / TokenInvalid."""
+        serializer = self._serializer(now)
+        try:
+            payload = serializer.loads(token, max_age=max_age)
+        except SignatureExpired as exc:
+            payload = exc.payload
+            if isinstance(payload, bytes | str):
+                payload = serializer.load_payload(payload)
+            self._check_action(payload)
+            raise TokenExpired(payload) from None
+        except BadSignature:
+            raise TokenInvalid("bad signature") from None
+        self._check_action(payload)
+        return payload
+
+    def _check_action(self, payload) -> None:
+        if not isinstance(payload, dict) or payload.get("action") != self.purpose:
+            raise TokenInvalid("wrong purpose")
