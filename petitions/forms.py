@@ -6,7 +6,7 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, StringField
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 _POSTCODE = re.compile(r"^\d{4}$")
@@ -105,7 +105,11 @@ class SignatureForm(FlaskForm):
     )
     language = RadioField(
         _l("Language of your e-mails"),
-        choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
+        choices=[
+            SelectChoice("fr", "Français"),
+            SelectChoice("nl", "Nederlands"),
+            SelectChoice("en", "English"),
+        ],
         validators=[InputRequired(_l("Please choose a language."))],
     )
     consent = BooleanField(

@@ -68,9 +68,10 @@ def render_message(message: OutboxMessage, now: datetime) -> EmailMessage:
     email["To"] = message.recipient
     email["Date"] = format_datetime(now)
     email["Message-ID"] = make_msgid(domain="initiatives.brussels")
-    email["Content-Language"] = message.language
     email.set_content(text)
     email.add_alternative(html, subtype="html")
+    # After the parts: set_content() replaces every Content-* header.
+    email["Content-Language"] = message.language
     if context.get("confirm_url"):
         # The embedded default has no real mailbox: the link is logged for the developer.
         if current_app.config["MAIL_TRANSPORT"] == "file":
