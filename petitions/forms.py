@@ -7,7 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 _POSTCODE = re.compile(r"^\d{4}$")
 
@@ -110,7 +110,12 @@ class SignatureForm(FlaskForm):
             SelectChoice("nl", "Nederlands"),
             SelectChoice("en", "English"),
         ],
-        validators=[InputRequired(_l("Please choose a language."))],
+        # The choice is checked by AnyOf, whose message is ours (WTForms' own is not).
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Please choose a language.")),
+            AnyOf(("fr", "nl", "en"), message=_l("Please choose a language.")),
+        ],
     )
     consent = BooleanField(
         _l(

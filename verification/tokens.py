@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 
 class TokenError(Exception):
@@ -21,12 +21,12 @@ class TokenInvalid(TokenError):
     """The token was tampered with, is malformed or was made for another purpose."""
 
 
-class _FixedClockSerializer(URLSafeTimedSerializer):
-    """A serializer whose clock is the ``now`` it is given, so tests can move time."""
+class _ClockSigner(TimestampSigner):
+    """A signer whose clock is the ``now`` it is given: callers pass time, tests move it."""
 
-    def __init__(self, *args, now: datetime, **kwargs):
+    def __init__(self, *args, now: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self._now = int(now.timestamp())
+        self._now = now
 
     def get_timestamp(self) -> int:
         return self._now
@@ -42,7 +42,12 @@ class TokenService:
         self.salt = f"petitions.{purpose}"
 
     def _serializer(self, now: datetime) -> URLSafeTimedSerializer:
-        return _FixedClockSerializer(self.secret_keys, salt=self.salt, now=now)
+        return URLSafeTimedSerializer(
+            self.secret_keys,
+            salt=self.salt,
+            signer=_ClockSigner,
+            signer_kwargs={"now": int(now.timestamp())},
+        )
 
     def dumps(self, data: dict, now: datetime) -> str:
         """Return a token carrying ``data`` and this service's action, dated ``now``."""

@@ -1,0 +1,98 @@
+"""Bad input: a 400 with a message in the user's language, and nothing stored."""
+
+import pytest
+from sqlalchemy import func, select
+
+from petitions.extensions import db
+from petitions.models import OutboxMessage, Signature
+
+from .conftest import csrf_token, signatory
+
+
+def nothing_stored() -> bool:
+    return (
+        db.session.scalar(select(func.count(Signature.id))) == 0
+        and db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"surname": ""}, "Please enter your surname."),
+        ({"first_names": None}, "Please enter your first names."),
+        ({"birth_date": ""}, "Please enter your date of birth."),
+        ({"street": "   "}, "Please enter your street."),
+        ({"house_number": ""}, "Please enter your house number."),
+        ({"postcode": ""}, "Please enter your postcode."),
+        ({"email": ""}, "Please enter your e-mail address."),
+        ({"consent": None}, "Your signature can only be counted with your consent."),
+        ({"language": "de"}, "Please choose a language."),
+        ({"surname": "x" * 10_000}, "Please use at most 100 characters."),
+        ({"street": "Rue Haute" + "e" * 10_000}, "Please use at most 120 characters."),
+        ({"email": "a" * 10_000 + "@example.be"}, "Please use at most 254 characters."),
+        ({"surname": "Jans\x00sens"}, "invisible control characters"),
+        ({"first_names": "Marie\nJeanne"}, "invisible control characters"),
+        ({"street": "Rue\u202eHaute"}, "invisible control characters"),
+        ({"birth_date": "1985-02-30"}, "Please enter a real date"),
+        ({"birth_date": "yesterday"}, "Please enter a real date"),
+        ({"birth_date": "1885-01-01"}, "Please check the year"),
+        ({"birth_date": "2027-03-11"}, "A date of birth cannot be in the future."),
+        ({"birth_date": "2011-03-11"}, "Only residents aged 16 or more"),
+        ({"postcode": "10000"}, "A postcode has four digits"),
+        ({"email": "not-an-address"}, "Please enter a valid e-mail address"),
+        ({"street": "Chaussée d'Ixelles", "postcode": "1050", "house_number": "100"}, "not in the City of Brussels"),
+        ({"street": "Place Jourdan", "postcode": "1040", "house_number": "1"}, "not in the City of Brussels"),
+        ({"street": "Rue de Nulle Part", "postcode": "1000"}, "We do not find this street"),
+        ({"street": "Rue Haute", "postcode": "1020"}, "does not run through this postcode"),
+    ],
+)
+def test_bad_sign_forms_are_refused_with_a_message_and_store_nothing(sign, make_initiative, overrides, message):
+    response = sign(make_initiative(), **overrides)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert 'aria-invalid="true"' in page or "error-summary" in page
+    assert nothing_stored()
+
+
+def test_sixteen_today_may_sign(sign, make_initiative):
+    # The clock says 10 March 2027.
+    assert sign(make_initiative(), birth_date="2011-03-10").status_code == 303
+
+
+def test_a_missing_csrf_token_is_refused(client, make_initiative):
+    initiative = make_initiative()
+    response = client.post(f"/initiatives/{initiative.slug}/sign", data=signatory())
+    assert response.status_code == 400
+    assert "The form has expired" in response.get_data(as_text=True)
+    assert nothing_stored()
+
+
+def test_a_one_megabyte_body_is_refused(client, make_initiative):
+    initiative = make_initiative()
+    data = signatory(surname="x" * 1_000_000)
+    data["csrf_token"] = csrf_token(client, f"/initiatives/{initiative.slug}")
+    response = client.post(f"/initiatives/{initiative.slug}/sign", data=data)
+    assert response.status_code == 400
+    assert "too large" in response.get_data(as_text=True)
+    assert nothing_stored()
+
+
+def test_script_in_a_field_is_shown_as_text_never_run(sign, make_initiative):
+    response = sign(make_initiative(), surname="<script>alert(1)</script>", email="bad")
+    page = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_error_messages_follow_the_users_language(client, make_initiative, sign):
+    client.get("/language/nl")
+    response = sign(make_initiative(), surname="")
+    assert response.status_code == 400
+    assert "Please enter your surname." not in response.get_data(as_text=True)
+    assert 'lang="nl"' in response.get_data(as_text=True)
+
+
+def test_an_unknown_initiative_is_a_404(sign, client):
+    assert client.get("/initiatives/nope").status_code == 404

@@ -1,0 +1,88 @@
+"""Confirmation links: expired, tampered or wrong-purpose links get a friendly page."""
+
+from datetime import timedelta
+
+from petitions.tokens import token_service
+
+from .conftest import confirmation_link, csrf_token
+
+
+def post_button(client, path, form_page):
+    return client.post(path, data={"csrf_token": csrf_token(client, form_page)})
+
+
+def test_an_expired_link_offers_a_new_mail_and_confirms_nothing(client, make_initiative, sign, mailbox, clock, app):
+    initiative = make_initiative()
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    clock.now += timedelta(seconds=app.config["CONFIRMATION_MAX_AGE"] + 1)
+    page = client.get(link)
+    assert page.status_code == 400
+    assert "Send me a new e-mail" in page.get_data(as_text=True)
+    assert post_button(client, link, f"/initiatives/{initiative.slug}").status_code == 400
+    assert initiative.confirmed_count() == 0
+
+
+def test_a_link_one_second_before_expiry_still_confirms(client, make_initiative, sign, mailbox, clock, app):
+    initiative = make_initiative()
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    clock.now += timedelta(seconds=app.config["CONFIRMATION_MAX_AGE"] - 1)
+    assert post_button(client, link, link).status_code == 303
+    assert initiative.confirmed_count() == 1
+
+
+def test_asking_for_a_new_mail_from_an_expired_link_sends_a_fresh_one(client, make_initiative, sign, mailbox, clock, app):
+    initiative = make_initiative()
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    clock.now += timedelta(days=6, hours=23)  # the signature is still pending
+    app.config["CONFIRMATION_MAX_AGE"] = 3600
+    response = post_button(client, link + "/resend", link)
+    assert response.status_code == 200
+    messages = mailbox()
+    assert len(messages) == 2
+    assert post_button(client, confirmation_link(messages[1]), link).status_code == 303
+    assert initiative.confirmed_count() == 1
+
+
+def test_a_tampered_link_is_refused_kindly(client, make_initiative, sign, mailbox):
+    initiative = make_initiative()
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    tampered = link[:-3] + ("xyz" if not link.endswith("xyz") else "abc")
+    page = client.get(tampered)
+    assert page.status_code == 400
+    assert "This link is not valid" in page.get_data(as_text=True)
+    assert post_button(client, tampered, f"/initiatives/{initiative.slug}").status_code == 400
+    assert initiative.confirmed_count() == 0
+
+
+def test_a_token_made_for_another_purpose_confirms_nothing(client, make_initiative, sign, mailbox, clock):
+    initiative = make_initiative()
+    sign(initiative)
+    mailbox()
+    forged = token_service("manage-initiative").dumps({"sig": 1}, clock.now)
+    response = post_button(client, f"/confirm/{forged}", f"/initiatives/{initiative.slug}")
+    assert response.status_code == 400
+    assert initiative.confirmed_count() == 0
+
+
+def test_a_link_whose_signature_expired_says_to_sign_again(client, make_initiative, sign, mailbox, clock):
+    from petitions.jobs import run_job
+
+    initiative = make_initiative()
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    run_job("expire-pending-signatures", clock.now + timedelta(days=8))
+    page = client.get(link)
+    assert page.status_code == 410
+    assert "sign again" in page.get_data(as_text=True)
+
+
+def test_confirming_without_the_csrf_token_is_refused(client, make_initiative, sign, mailbox):
+    initiative = make_initiative()
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    assert client.post(link, data={}).status_code == 400
+    assert initiative.confirmed_count() == 0
