@@ -1,0 +1,95 @@
+"""Mail over a real SMTP server on loopback, and nothing lost while it is down."""
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from petitions.extensions import db
+from petitions.jobs import run_job
+from petitions.models import OutboxMessage
+
+from .conftest import confirmation_link, csrf_token
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def app_config(app_config, smtp_port):
+    app_config.update(MAIL_TRANSPORT="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port, MAIL_TIMEOUT=5)
+    return app_config
+
+
+@pytest.fixture
+def smtp_server(smtp_port):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def test_a_signatory_confirms_through_the_link_received_over_smtp(client, make_initiative, sign, smtp_server, clock):
+    initiative = make_initiative()
+    sign(initiative)
+    run_job("deliver-outbox", clock.now)
+    ((recipients, message),) = smtp_server.messages
+    assert recipients == ["marie.janssens@example.be"]
+    assert message.is_multipart()
+    link = confirmation_link(message)
+    response = client.post(link, data={"csrf_token": csrf_token(client, link)})
+    assert response.status_code == 303
+    assert initiative.confirmed_count() == 1
+    # Once delivered, the outbox no longer holds the address or the code.
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.recipient is None and "code" not in row.context
+
+
+def test_mail_waits_while_the_server_is_down_and_goes_when_it_is_back(make_initiative, sign, clock, smtp_port):
+    initiative = make_initiative()
+    sign(initiative)
+    assert run_job("deliver-outbox", clock.now) == {"sent": 0, "failed": 1}
+    row = db.session.scalar(select(OutboxMessage))
+    assert row.attempts == 1 and row.sent_at is None and row.recipient
+    assert row.next_attempt_at == clock.now + timedelta(minutes=1)
+    # Not due yet: nothing is tried.
+    assert run_job("deliver-outbox", clock.now + timedelta(seconds=30)) == {"sent": 0, "failed": 0}
+    assert run_job("deliver-outbox", clock.now + timedelta(minutes=1)) == {"sent": 0, "failed": 1}
+    assert db.session.scalar(select(OutboxMessage)).next_attempt_at == clock.now + timedelta(minutes=3)
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    try:
+        assert run_job("deliver-outbox", clock.now + timedelta(minutes=3)) == {"sent": 1, "failed": 0}
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+
+
+def test_backoff_grows_but_never_waits_more_than_an_hour():
+    from petitions.mail import backoff
+
+    assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert backoff(30) == timedelta(hours=1)
