@@ -20,7 +20,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP) translations ## Create the virtual environment and install the project
 
 translations: $(STAMP) ## Compile the French, Dutch and English catalogs
-	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d translations
 
 instance/config.py: | $(STAMP)
 	$(BIN)/python -m petitions.instance_config instance

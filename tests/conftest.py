@@ -126,7 +126,10 @@ def app(app_config):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that prefers English, so that assertions read in the source language."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ def test_twenty_simultaneous_signings_with_duplicates_end_with_exact_counts(app,
         person = SURNAMES[index % 10]
         forms.append(signatory(surname=person, email=f"{person.replace(' ', '').lower()}@example.be"))
     clients = [app.test_client() for _ in forms]
+    for client in clients:
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     barrier = threading.Barrier(len(forms))
     statuses = []
     # The test's own session must not hold a transaction while the requests run.
