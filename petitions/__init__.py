@@ -35,7 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=select_timezone
+    )
     csrf.init_app(app)
 
     from .database import configure_engine_events

@@ -11,7 +11,11 @@ from .public import confirmed_counts
 
 bp = Blueprint("api", __name__)
 
-PUBLIC_STATES = [s for s in InitiativeState if s not in (InitiativeState.draft, InitiativeState.submitted)]
+PUBLIC_STATES = [
+    s
+    for s in InitiativeState
+    if s not in (InitiativeState.draft, InitiativeState.submitted)
+]
 
 
 def initiative_json(initiative: Initiative, count: int, now) -> dict:
@@ -32,7 +36,9 @@ def initiative_json(initiative: Initiative, count: int, now) -> dict:
         "collection_starts_on": iso(initiative.collection_starts_on),
         "collection_ends_on": iso(initiative.collection_ends_on),
         "council_deadline": iso(deadline),
-        "council_days_left": rules.days_left(deadline, now, timezone) if deadline else None,
+        "council_days_left": rules.days_left(deadline, now, timezone)
+        if deadline
+        else None,
     }
 
 
@@ -40,11 +46,15 @@ def initiative_json(initiative: Initiative, count: int, now) -> dict:
 def initiatives():
     """List the public initiatives with their state and confirmed count."""
     rows = db.session.scalars(
-        select(Initiative).where(Initiative.state.in_(PUBLIC_STATES)).order_by(Initiative.id)
+        select(Initiative)
+        .where(Initiative.state.in_(PUBLIC_STATES))
+        .order_by(Initiative.id)
     ).all()
     counts = confirmed_counts([i.id for i in rows])
     now = clock.now()
-    return jsonify({"initiatives": [initiative_json(i, counts[i.id], now) for i in rows]})
+    return jsonify(
+        {"initiatives": [initiative_json(i, counts[i.id], now) for i in rows]}
+    )
 
 
 @bp.get("/api/v1/initiatives/<slug>")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -26,7 +26,9 @@ def parse_now(value: str | None) -> datetime:
         return current_app.config["CLOCK"]()
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
-        raise click.BadParameter("give a time zone, e.g. 2027-03-01T09:00:00+01:00 or Z")
+        raise click.BadParameter(
+            "give a time zone, e.g. 2027-03-01T09:00:00+01:00 or Z"
+        )
     return moment.astimezone(UTC)
 
 
@@ -67,7 +69,10 @@ def streets_import(file: Path):
 
 
 @click.command("setup")
-@click.option("--demo/--no-demo", default=True, help="Add a demo initiative in collection.")
+@with_appcontext
+@click.option(
+    "--demo/--no-demo", default=True, help="Add a demo initiative in collection."
+)
 def setup(demo: bool):
     """Prepare the database: migrations, sample streets if empty, a demo initiative."""
     upgrade()

@@ -40,7 +40,9 @@ MAIL_PORT = 25
 MAIL_USE_STARTTLS = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
-MAIL_SENDER = "Ville de Bruxelles - Initiatives citoyennes <initiatives@example.brussels>"
+MAIL_SENDER = (
+    "Ville de Bruxelles - Initiatives citoyennes <initiatives@example.brussels>"
+)
 MAIL_TIMEOUT = 10
 OUTBOX_BATCH_SIZE = 200
 # Public address used in e-mail links when no request is at hand (jobs).

@@ -27,7 +27,11 @@ def register(app) -> None:
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error):
         # Answered 400 like any other bad form: the request is refused whole.
-        return _page(400, _("The form is too large"), _("What you sent is far larger than this form allows. Nothing was saved."))
+        return _page(
+            400,
+            _("The form is too large"),
+            _("What you sent is far larger than this form allows. Nothing was saved."),
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error):
@@ -37,11 +41,23 @@ def register(app) -> None:
             405: _("This action is not possible here"),
         }
         if error.code == 404:
-            message = _("The page you asked for does not exist or is no longer available.")
+            message = _(
+                "The page you asked for does not exist or is no longer available."
+            )
         else:
             message = _("Please go back and try again.")
-        return _page(error.code or 500, titles.get(error.code, _("Something went wrong")), message)
+        return _page(
+            error.code or 500,
+            titles.get(error.code, _("Something went wrong")),
+            message,
+        )
 
     @app.errorhandler(500)
     def _server_error(error):
-        return _page(500, _("Something went wrong"), _("Please try again in a few minutes. Nothing you sent was lost or half-saved."))
+        return _page(
+            500,
+            _("Something went wrong"),
+            _(
+                "Please try again in a few minutes. Nothing you sent was lost or half-saved."
+            ),
+        )

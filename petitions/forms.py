@@ -7,7 +7,13 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 _POSTCODE = re.compile(r"^\d{4}$")
 
@@ -26,7 +32,9 @@ class BirthDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(_l("Please enter a real date, for example 1990-12-31.")) from None
+            raise ValueError(
+                _l("Please enter a real date, for example 1990-12-31.")
+            ) from None
 
 
 def _strip(value):
@@ -90,7 +98,10 @@ class SignatureForm(FlaskForm):
     postcode = StringField(
         _l("Postcode"),
         filters=[_strip],
-        validators=[DataRequired(_l("Please enter your postcode.")), no_control_characters],
+        validators=[
+            DataRequired(_l("Please enter your postcode.")),
+            no_control_characters,
+        ],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
     email = StringField(
@@ -122,7 +133,9 @@ class SignatureForm(FlaskForm):
             "I agree that the City processes these data, which reveal a political "
             "opinion, only to verify and count my signature, as the privacy notice says."
         ),
-        validators=[DataRequired(_l("Your signature can only be counted with your consent."))],
+        validators=[
+            DataRequired(_l("Your signature can only be counted with your consent."))
+        ],
     )
 
     def validate_birth_date(self, field):

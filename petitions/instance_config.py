@@ -4,14 +4,14 @@ import os
 import secrets
 import sys
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # Configuration of this installation; generated once by `make run`. Keep it secret.
 # Every key can also be set as an environment variable prefixed PETITIONS_.
 SECRET_KEY = {secret_key!r}
 IDENTITY_KEY = {identity_key!r}
 MAIL_TRANSPORT = "file"
 SCHEDULER_IN_PROCESS = False
-'''
+"""
 
 
 def write_instance_config(instance_path: str) -> bool:
@@ -32,4 +32,6 @@ def write_instance_config(instance_path: str) -> bool:
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else "instance"
     created = write_instance_config(target)
-    print(f"{target}/config.py " + ("written with fresh secrets" if created else "kept"))
+    print(
+        f"{target}/config.py " + ("written with fresh secrets" if created else "kept")
+    )

@@ -22,7 +22,9 @@ logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def enqueue(template: str, language: str, recipient: str, now: datetime, **context) -> OutboxMessage:
+def enqueue(
+    template: str, language: str, recipient: str, now: datetime, **context
+) -> OutboxMessage:
     """Add a mail to the outbox in the current transaction."""
     message = OutboxMessage(
         template=template,
@@ -72,10 +74,11 @@ def render_message(message: OutboxMessage, now: datetime) -> EmailMessage:
     email.add_alternative(html, subtype="html")
     # After the parts: set_content() replaces every Content-* header.
     email["Content-Language"] = message.language
-    if context.get("confirm_url"):
-        # The embedded default has no real mailbox: the link is logged for the developer.
-        if current_app.config["MAIL_TRANSPORT"] == "file":
-            logger.info("confirmation link (outbox %s): %s", message.id, context["confirm_url"])
+    # The embedded default has no real mailbox: the link is logged for the developer.
+    if context.get("confirm_url") and current_app.config["MAIL_TRANSPORT"] == "file":
+        logger.info(
+            "confirmation link (outbox %s): %s", message.id, context["confirm_url"]
+        )
     return email
 
 
@@ -100,7 +103,9 @@ class SMTPTransport:
 
     def __init__(self, config):
         self.connection = smtplib.SMTP(
-            config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=config["MAIL_TIMEOUT"]
+            config["MAIL_SERVER"],
+            int(config["MAIL_PORT"]),
+            timeout=config["MAIL_TIMEOUT"],
         )
         if config["MAIL_USE_STARTTLS"]:
             self.connection.starttls()

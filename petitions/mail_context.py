@@ -17,7 +17,9 @@ def build_context(message, now: datetime) -> dict:
     if initiative is not None:
         text = initiative.text(message.language)
         context["initiative_title"] = text.title if text else initiative.slug
-        context["initiative_url"] = public_url("public.initiative", slug=initiative.slug)
+        context["initiative_url"] = public_url(
+            "public.initiative", slug=initiative.slug
+        )
     context["max_per_email"] = current_app.config["MAX_SIGNATURES_PER_EMAIL"]
     if message.template == "confirm-signature":
         token = confirmation_token(context["signature_id"], now)

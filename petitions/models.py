@@ -60,7 +60,12 @@ class SignatureState(enum.Enum):
 
 
 def _enum(cls):
-    return db.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    return db.Enum(
+        cls,
+        native_enum=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 class Initiative(db.Model):
@@ -102,10 +107,16 @@ class Initiative(db.Model):
 
 class InitiativeText(db.Model):
     __tablename__ = "initiative_text"
-    __table_args__ = (UniqueConstraint("initiative_id", "language", name="uq_initiative_text_language"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "initiative_id", "language", name="uq_initiative_text_language"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    initiative_id: Mapped[int] = mapped_column(db.ForeignKey("initiative.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int] = mapped_column(
+        db.ForeignKey("initiative.id", ondelete="CASCADE")
+    )
     language: Mapped[str] = mapped_column(db.String(2))
     title: Mapped[str] = mapped_column(db.String(200))
     summary: Mapped[str] = mapped_column(db.Text)
@@ -119,7 +130,9 @@ class Signature(db.Model):
     __table_args__ = (
         # One person, one signature per initiative: enforced by the database itself, so
         # that two simultaneous requests cannot both insert.
-        UniqueConstraint("initiative_id", "identity_hash", name="uq_signature_identity"),
+        UniqueConstraint(
+            "initiative_id", "identity_hash", name="uq_signature_identity"
+        ),
         UniqueConstraint("initiative_id", "code_hash", name="uq_signature_code"),
         Index("ix_signature_initiative_state", "initiative_id", "state"),
         Index("ix_signature_initiative_email", "initiative_id", "email_hash"),
@@ -127,7 +140,9 @@ class Signature(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    initiative_id: Mapped[int] = mapped_column(db.ForeignKey("initiative.id", ondelete="CASCADE"))
+    initiative_id: Mapped[int] = mapped_column(
+        db.ForeignKey("initiative.id", ondelete="CASCADE")
+    )
     state: Mapped[SignatureState] = mapped_column(_enum(SignatureState))
     identity_hash: Mapped[str] = mapped_column(db.String(64))
     email_hash: Mapped[str] = mapped_column(db.String(64))

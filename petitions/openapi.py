@@ -11,8 +11,15 @@ INITIATIVE_SCHEMA = {
         "state": {
             "type": "string",
             "enum": [
-                "inadmissible", "collecting", "closed", "filed", "verified",
-                "insufficient", "with_council", "decided", "withdrawn",
+                "inadmissible",
+                "collecting",
+                "closed",
+                "filed",
+                "verified",
+                "insufficient",
+                "with_council",
+                "decided",
+                "withdrawn",
             ],
         },
         "titles": {
@@ -24,7 +31,10 @@ INITIATIVE_SCHEMA = {
         "confirmed_count": {"type": "integer", "description": "Confirmed signatures."},
         "collection_starts_on": _DATE,
         "collection_ends_on": _DATE,
-        "council_deadline": {**_DATE, "description": "Last day for the council's vote."},
+        "council_deadline": {
+            **_DATE,
+            "description": "Last day for the council's vote.",
+        },
         "council_days_left": {"type": ["integer", "null"]},
     },
 }
@@ -54,7 +64,9 @@ def openapi_document() -> dict:
                                         "properties": {
                                             "initiatives": {
                                                 "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Initiative"},
+                                                "items": {
+                                                    "$ref": "#/components/schemas/Initiative"
+                                                },
                                             }
                                         },
                                     }
@@ -68,14 +80,21 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "One initiative",
                     "parameters": [
-                        {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
                     ],
                     "responses": {
                         "200": {
                             "description": "The initiative",
                             "content": {
                                 "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Initiative"}
+                                    "schema": {
+                                        "$ref": "#/components/schemas/Initiative"
+                                    }
                                 }
                             },
                         },

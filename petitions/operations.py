@@ -8,12 +8,18 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from verification.eligibility import EligibilityError, check_age, resolve_address
+from verification.eligibility import check_age, resolve_address
 from verification.identity import code_hash, email_hash, identity_hash
 
 from . import mail, rules
 from .extensions import db
-from .models import Initiative, InitiativeState, OutboxMessage, Signature, SignatureState
+from .models import (
+    Initiative,
+    InitiativeState,
+    OutboxMessage,
+    Signature,
+    SignatureState,
+)
 from .streets import segments_for
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -63,13 +69,21 @@ def is_open_for_signing(initiative: Initiative, now: datetime) -> bool:
 def check_eligibility(details: SignatoryDetails, now: datetime):
     """Return the City street row of the signatory, or raise EligibilityError."""
     config = current_app.config
-    check_age(details.birth_date, rules.legal_day(now, config["TIMEZONE"]), config["MIN_SIGNATORY_AGE"])
+    check_age(
+        details.birth_date,
+        rules.legal_day(now, config["TIMEZONE"]),
+        config["MIN_SIGNATORY_AGE"],
+    )
     found = segments_for(details.street)
-    segment = resolve_address([s for _, s in found], details.postcode, details.house_number)
+    segment = resolve_address(
+        [s for _, s in found], details.postcode, details.house_number
+    )
     return next(row for row, s in found if s is segment)
 
 
-def submit_signature(initiative: Initiative, details: SignatoryDetails, now: datetime) -> None:
+def submit_signature(
+    initiative: Initiative, details: SignatoryDetails, now: datetime
+) -> None:
     """Record a signature to confirm, or answer a repeat by e-mail; never reveal which.
 
     A second attempt by the same person is not an error page: the page would tell a
@@ -80,15 +94,26 @@ def submit_signature(initiative: Initiative, details: SignatoryDetails, now: dat
         raise NotCollecting()
     street = check_eligibility(details, now)
     key = _identity_key()
-    identity = identity_hash(key, details.surname, details.first_names, details.birth_date)
+    identity = identity_hash(
+        key, details.surname, details.first_names, details.birth_date
+    )
     mail_key = email_hash(key, details.email)
     for _attempt in range(3):
         existing = _signature_by_identity(initiative, identity)
         if existing is not None:
             _answer_repeat(initiative, existing, details, now)
             return
-        if _identities_for_email(initiative, mail_key) >= current_app.config["MAX_SIGNATURES_PER_EMAIL"]:
-            mail.enqueue("email-limit", details.language, details.email, now, initiative_id=initiative.id)
+        if (
+            _identities_for_email(initiative, mail_key)
+            >= current_app.config["MAX_SIGNATURES_PER_EMAIL"]
+        ):
+            mail.enqueue(
+                "email-limit",
+                details.language,
+                details.email,
+                now,
+                initiative_id=initiative.id,
+            )
             return
         code = new_code()
         signature = Signature(
@@ -126,7 +151,8 @@ def submit_signature(initiative: Initiative, details: SignatoryDetails, now: dat
 def _signature_by_identity(initiative: Initiative, identity: str) -> Signature | None:
     return db.session.scalar(
         select(Signature).where(
-            Signature.initiative_id == initiative.id, Signature.identity_hash == identity
+            Signature.initiative_id == initiative.id,
+            Signature.identity_hash == identity,
         )
     )
 
@@ -151,9 +177,17 @@ def _enqueue_confirmation(initiative, signature, code, now) -> None:
     )
 
 
-def _answer_repeat(initiative, existing: Signature, details: SignatoryDetails, now) -> None:
+def _answer_repeat(
+    initiative, existing: Signature, details: SignatoryDetails, now
+) -> None:
     if existing.state is SignatureState.confirmed:
-        mail.enqueue("already-signed", details.language, details.email, now, initiative_id=initiative.id)
+        mail.enqueue(
+            "already-signed",
+            details.language,
+            details.email,
+            now,
+            initiative_id=initiative.id,
+        )
         return
     # Pending: send the confirmation again, to the address first given (a stranger
     # must not be able to redirect someone's confirmation to their own mailbox).
@@ -181,7 +215,9 @@ def confirm_signature(signature_id: int, now: datetime) -> Signature:
     return signature
 
 
-def confirm_by_code(initiative: Initiative, code: str, now: datetime) -> Signature | None:
+def confirm_by_code(
+    initiative: Initiative, code: str, now: datetime
+) -> Signature | None:
     """Confirm the pending signature that a typed code belongs to; None if none does."""
     signature = db.session.scalar(
         select(Signature).where(

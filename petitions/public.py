@@ -37,7 +37,9 @@ def initiative_summary(initiative: Initiative, count: int, now) -> dict:
         "initiative": initiative,
         "text": initiative.text(current_language()),
         "count": count,
-        "percent": min(100, round(100 * count / initiative.threshold)) if initiative.threshold else 100,
+        "percent": min(100, round(100 * count / initiative.threshold))
+        if initiative.threshold
+        else 100,
         "days_left": rules.days_left(ends, now, timezone) if ends else None,
     }
 
@@ -45,7 +47,10 @@ def initiative_summary(initiative: Initiative, count: int, now) -> dict:
 def get_initiative_or_404(slug: str) -> Initiative:
     """Return the public initiative with this slug, or answer 404 (drafts are not public)."""
     initiative = db.session.scalar(select(Initiative).where(Initiative.slug == slug))
-    if initiative is None or initiative.state in (InitiativeState.draft, InitiativeState.submitted):
+    if initiative is None or initiative.state in (
+        InitiativeState.draft,
+        InitiativeState.submitted,
+    ):
         abort(404)
     return initiative
 

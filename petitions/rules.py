@@ -26,7 +26,9 @@ def add_months(start: date, months: int) -> date:
 
 def end_of_day(day: date, timezone: str) -> datetime:
     """Return the last instant (exclusive bound) of a legal day, as an aware UTC datetime."""
-    next_midnight = datetime.combine(day + timedelta(days=1), time(), ZoneInfo(timezone))
+    next_midnight = datetime.combine(
+        day + timedelta(days=1), time(), ZoneInfo(timezone)
+    )
     return next_midnight.astimezone(ZoneInfo("UTC"))
 
 

@@ -24,6 +24,7 @@ from .tokens import read_confirmation_token
 
 bp = Blueprint("signing", __name__)
 
+
 def eligibility_messages() -> dict[str, tuple[str, str]]:
     """Return, per refusal reason, the form field it belongs to and its message."""
     return {
@@ -34,20 +35,31 @@ def eligibility_messages() -> dict[str, tuple[str, str]]:
         ),
         "unknown_street": (
             "street",
-            _("We do not find this street in the City of Brussels. Please check its spelling, in French or Dutch."),
+            _(
+                "We do not find this street in the City of Brussels. Please check its spelling, in French or Dutch."
+            ),
         ),
-        "wrong_postcode": ("postcode", _("This street does not run through this postcode in the City of Brussels.")),
+        "wrong_postcode": (
+            "postcode",
+            _(
+                "This street does not run through this postcode in the City of Brussels."
+            ),
+        ),
         "not_in_city": (
             "street",
-            _("This address is not in the City of Brussels (it belongs to a neighbouring municipality). Only residents of the City may sign."),
+            _(
+                "This address is not in the City of Brussels (it belongs to a neighbouring municipality). Only residents of the City may sign."
+            ),
         ),
     }
+
 
 def _not_collecting(initiative: Initiative):
     return (
         render_template("signing/not_collecting.html", initiative=initiative),
         409,
     )
+
 
 @bp.post("/initiatives/<slug>/sign")
 def sign(slug: str):
@@ -72,11 +84,15 @@ def sign(slug: str):
     db.session.commit()
     return redirect(url_for("signing.check_email", slug=slug), code=303)
 
+
 @bp.get("/initiatives/<slug>/check-your-email")
 def check_email(slug: str):
     """Tell the signatory to look for the confirmation mail (the same page for everyone)."""
     initiative = get_initiative_or_404(slug)
-    return render_template("signing/check_email.html", initiative=initiative, code_form=CodeForm())
+    return render_template(
+        "signing/check_email.html", initiative=initiative, code_form=CodeForm()
+    )
+
 
 @bp.post("/initiatives/<slug>/code")
 def confirm_code(slug: str):
@@ -93,9 +109,12 @@ def confirm_code(slug: str):
             db.session.commit()
             return redirect(url_for("signing.confirmed", slug=slug), code=303)
         code_form.code.errors.append(
-            _("This code is not valid for this initiative. Please check it, or sign again to receive a new one.")
+            _(
+                "This code is not valid for this initiative. Please check it, or sign again to receive a new one."
+            )
         )
     return render_initiative(initiative, code_form=code_form, status=400)
+
 
 def _token_problem(expired: bool, token: str | None = None, status: int = 400):
     return (
@@ -107,6 +126,7 @@ def _token_problem(expired: bool, token: str | None = None, status: int = 400):
         ),
         status,
     )
+
 
 @bp.get("/confirm/<token>")
 def confirm(token: str):
@@ -125,6 +145,7 @@ def confirm(token: str):
     return render_template(
         "signing/confirm.html", form=ButtonForm(), token=token, initiative=initiative
     )
+
 
 @bp.post("/confirm/<token>")
 def confirm_post(token: str):
@@ -151,6 +172,7 @@ def confirm_post(token: str):
     initiative = db.session.get(Initiative, signature.initiative_id)
     return redirect(url_for("signing.confirmed", slug=initiative.slug), code=303)
 
+
 @bp.post("/confirm/<token>/resend")
 def resend(token: str):
     """Send a new confirmation mail for an authentic but expired link."""
@@ -171,6 +193,7 @@ def resend(token: str):
         return _token_problem(expired=True, status=410)
     db.session.commit()
     return render_template("signing/resent.html")
+
 
 @bp.get("/initiatives/<slug>/confirmed")
 def confirmed(slug: str):

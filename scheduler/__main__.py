@@ -1,5 +1,6 @@
 """Start the scheduler process: ``python -m scheduler``."""
 
+import contextlib
 import logging
 
 from petitions import create_app
@@ -12,10 +13,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app()
     scheduler = build_scheduler(app)
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 if __name__ == "__main__":

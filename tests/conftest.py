@@ -72,7 +72,11 @@ def database_template(tmp_path_factory):
         admin.dispose()
     else:
         path = folder / "template.sqlite3"
-        _prepare(create_app(_base_config(folder, Clock(datetime.now(UTC)), f"sqlite:///{path}")))
+        _prepare(
+            create_app(
+                _base_config(folder, Clock(datetime.now(UTC)), f"sqlite:///{path}")
+            )
+        )
         yield {"sqlite": path}
 
 
@@ -98,7 +102,11 @@ def database_url(database_template, tmp_path):
             ]
             if tables:
                 connection.execute(
-                    text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+                    text(
+                        "TRUNCATE "
+                        + ", ".join(f'"{t}"' for t in tables)
+                        + " RESTART IDENTITY CASCADE"
+                    )
                 )
         engine.dispose()
         return url
@@ -151,8 +159,18 @@ def make_initiative(app, clock):
         values.update(overrides)
         initiative = Initiative(**values)
         initiative.texts = [
-            InitiativeText(language="fr", title="Des bancs sur la Grand-Place", summary="Résumé FR", body="Texte FR"),
-            InitiativeText(language="nl", title="Banken op de Grote Markt", summary="Samenvatting NL", body="Tekst NL"),
+            InitiativeText(
+                language="fr",
+                title="Des bancs sur la Grand-Place",
+                summary="Résumé FR",
+                body="Texte FR",
+            ),
+            InitiativeText(
+                language="nl",
+                title="Banken op de Grote Markt",
+                summary="Samenvatting NL",
+                body="Tekst NL",
+            ),
         ]
         db.session.add(initiative)
         db.session.commit()
@@ -229,7 +247,9 @@ def body_text(message) -> str:
 
 def confirmation_link(message) -> str:
     """Return the path of the confirmation link in a confirmation mail."""
-    match = re.search(r"http://petitions\.test(/confirm/[A-Za-z0-9_.\-]+)", body_text(message))
+    match = re.search(
+        r"http://petitions\.test(/confirm/[A-Za-z0-9_.\-]+)", body_text(message)
+    )
     assert match, "no confirmation link in the mail"
     return match.group(1)
 

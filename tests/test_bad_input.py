@@ -41,13 +41,27 @@ def nothing_stored() -> bool:
         ({"birth_date": "2011-03-11"}, "Only residents aged 16 or more"),
         ({"postcode": "10000"}, "A postcode has four digits"),
         ({"email": "not-an-address"}, "Please enter a valid e-mail address"),
-        ({"street": "Chaussée d'Ixelles", "postcode": "1050", "house_number": "100"}, "not in the City of Brussels"),
-        ({"street": "Place Jourdan", "postcode": "1040", "house_number": "1"}, "not in the City of Brussels"),
-        ({"street": "Rue de Nulle Part", "postcode": "1000"}, "We do not find this street"),
-        ({"street": "Rue Haute", "postcode": "1020"}, "does not run through this postcode"),
+        (
+            {"street": "Chaussée d'Ixelles", "postcode": "1050", "house_number": "100"},
+            "not in the City of Brussels",
+        ),
+        (
+            {"street": "Place Jourdan", "postcode": "1040", "house_number": "1"},
+            "not in the City of Brussels",
+        ),
+        (
+            {"street": "Rue de Nulle Part", "postcode": "1000"},
+            "We do not find this street",
+        ),
+        (
+            {"street": "Rue Haute", "postcode": "1020"},
+            "does not run through this postcode",
+        ),
     ],
 )
-def test_bad_sign_forms_are_refused_with_a_message_and_store_nothing(sign, make_initiative, overrides, message):
+def test_bad_sign_forms_are_refused_with_a_message_and_store_nothing(
+    sign, make_initiative, overrides, message
+):
     response = sign(make_initiative(), **overrides)
     assert response.status_code == 400
     page = response.get_data(as_text=True)

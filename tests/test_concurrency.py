@@ -9,17 +9,34 @@ from petitions.models import OutboxMessage, Signature
 
 from .conftest import csrf_token, signatory
 
-SURNAMES = ["Janssens", "Peeters", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens", "Wouters", "De Smet"]
+SURNAMES = [
+    "Janssens",
+    "Peeters",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "De Smet",
+]
 
 
-def test_twenty_simultaneous_signings_with_duplicates_end_with_exact_counts(app, make_initiative):
+def test_twenty_simultaneous_signings_with_duplicates_end_with_exact_counts(
+    app, make_initiative
+):
     initiative = make_initiative()
     path = f"/initiatives/{initiative.slug}"
     # 20 requests: 10 people, each signing twice at the same moment, each with an own address.
     forms = []
     for index in range(20):
         person = SURNAMES[index % 10]
-        forms.append(signatory(surname=person, email=f"{person.replace(' ', '').lower()}@example.be"))
+        forms.append(
+            signatory(
+                surname=person, email=f"{person.replace(' ', '').lower()}@example.be"
+            )
+        )
     clients = [app.test_client() for _ in forms]
     for client in clients:
         client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -34,7 +51,10 @@ def test_twenty_simultaneous_signings_with_duplicates_end_with_exact_counts(app,
         barrier.wait()
         statuses.append(client.post(f"{path}/sign", data=form).status_code)
 
-    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, forms, strict=True)]
+    threads = [
+        threading.Thread(target=post, args=pair)
+        for pair in zip(clients, forms, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

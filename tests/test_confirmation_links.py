@@ -11,7 +11,9 @@ def post_button(client, path, form_page):
     return client.post(path, data={"csrf_token": csrf_token(client, form_page)})
 
 
-def test_an_expired_link_offers_a_new_mail_and_confirms_nothing(client, make_initiative, sign, mailbox, clock, app):
+def test_an_expired_link_offers_a_new_mail_and_confirms_nothing(
+    client, make_initiative, sign, mailbox, clock, app
+):
     initiative = make_initiative()
     sign(initiative)
     link = confirmation_link(mailbox()[0])
@@ -19,11 +21,15 @@ def test_an_expired_link_offers_a_new_mail_and_confirms_nothing(client, make_ini
     page = client.get(link)
     assert page.status_code == 400
     assert "Send me a new e-mail" in page.get_data(as_text=True)
-    assert post_button(client, link, f"/initiatives/{initiative.slug}").status_code == 400
+    assert (
+        post_button(client, link, f"/initiatives/{initiative.slug}").status_code == 400
+    )
     assert initiative.confirmed_count() == 0
 
 
-def test_a_link_one_second_before_expiry_still_confirms(client, make_initiative, sign, mailbox, clock, app):
+def test_a_link_one_second_before_expiry_still_confirms(
+    client, make_initiative, sign, mailbox, clock, app
+):
     initiative = make_initiative()
     sign(initiative)
     link = confirmation_link(mailbox()[0])
@@ -32,7 +38,9 @@ def test_a_link_one_second_before_expiry_still_confirms(client, make_initiative,
     assert initiative.confirmed_count() == 1
 
 
-def test_asking_for_a_new_mail_from_an_expired_link_sends_a_fresh_one(client, make_initiative, sign, mailbox, clock, app):
+def test_asking_for_a_new_mail_from_an_expired_link_sends_a_fresh_one(
+    client, make_initiative, sign, mailbox, clock, app
+):
     initiative = make_initiative()
     sign(initiative)
     link = confirmation_link(mailbox()[0])
@@ -54,21 +62,30 @@ def test_a_tampered_link_is_refused_kindly(client, make_initiative, sign, mailbo
     page = client.get(tampered)
     assert page.status_code == 400
     assert "This link is not valid" in page.get_data(as_text=True)
-    assert post_button(client, tampered, f"/initiatives/{initiative.slug}").status_code == 400
+    assert (
+        post_button(client, tampered, f"/initiatives/{initiative.slug}").status_code
+        == 400
+    )
     assert initiative.confirmed_count() == 0
 
 
-def test_a_token_made_for_another_purpose_confirms_nothing(client, make_initiative, sign, mailbox, clock):
+def test_a_token_made_for_another_purpose_confirms_nothing(
+    client, make_initiative, sign, mailbox, clock
+):
     initiative = make_initiative()
     sign(initiative)
     mailbox()
     forged = token_service("manage-initiative").dumps({"sig": 1}, clock.now)
-    response = post_button(client, f"/confirm/{forged}", f"/initiatives/{initiative.slug}")
+    response = post_button(
+        client, f"/confirm/{forged}", f"/initiatives/{initiative.slug}"
+    )
     assert response.status_code == 400
     assert initiative.confirmed_count() == 0
 
 
-def test_a_link_whose_signature_expired_says_to_sign_again(client, make_initiative, sign, mailbox, clock):
+def test_a_link_whose_signature_expired_says_to_sign_again(
+    client, make_initiative, sign, mailbox, clock
+):
     from petitions.jobs import run_job
 
     initiative = make_initiative()
@@ -80,7 +97,9 @@ def test_a_link_whose_signature_expired_says_to_sign_again(client, make_initiati
     assert "sign again" in page.get_data(as_text=True)
 
 
-def test_confirming_without_the_csrf_token_is_refused(client, make_initiative, sign, mailbox):
+def test_confirming_without_the_csrf_token_is_refused(
+    client, make_initiative, sign, mailbox
+):
     initiative = make_initiative()
     sign(initiative)
     link = confirmation_link(mailbox()[0])

@@ -20,7 +20,12 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        self.messages.append(
+            (
+                envelope.rcpt_tos,
+                message_from_bytes(envelope.content, policy=policy.default),
+            )
+        )
         return "250 OK"
 
 
@@ -37,7 +42,12 @@ def smtp_port():
 
 @pytest.fixture
 def app_config(app_config, smtp_port):
-    app_config.update(MAIL_TRANSPORT="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port, MAIL_TIMEOUT=5)
+    app_config.update(
+        MAIL_TRANSPORT="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_port,
+        MAIL_TIMEOUT=5,
+    )
     return app_config
 
 
@@ -50,7 +60,9 @@ def smtp_server(smtp_port):
     controller.stop()
 
 
-def test_a_signatory_confirms_through_the_link_received_over_smtp(client, make_initiative, sign, smtp_server, clock):
+def test_a_signatory_confirms_through_the_link_received_over_smtp(
+    client, make_initiative, sign, smtp_server, clock
+):
     initiative = make_initiative()
     sign(initiative)
     run_job("deliver-outbox", clock.now)
@@ -66,7 +78,9 @@ def test_a_signatory_confirms_through_the_link_received_over_smtp(client, make_i
     assert row.recipient is None and "code" not in row.context
 
 
-def test_mail_waits_while_the_server_is_down_and_goes_when_it_is_back(make_initiative, sign, clock, smtp_port):
+def test_mail_waits_while_the_server_is_down_and_goes_when_it_is_back(
+    make_initiative, sign, clock, smtp_port
+):
     initiative = make_initiative()
     sign(initiative)
     assert run_job("deliver-outbox", clock.now) == {"sent": 0, "failed": 1}
@@ -74,15 +88,26 @@ def test_mail_waits_while_the_server_is_down_and_goes_when_it_is_back(make_initi
     assert row.attempts == 1 and row.sent_at is None and row.recipient
     assert row.next_attempt_at == clock.now + timedelta(minutes=1)
     # Not due yet: nothing is tried.
-    assert run_job("deliver-outbox", clock.now + timedelta(seconds=30)) == {"sent": 0, "failed": 0}
-    assert run_job("deliver-outbox", clock.now + timedelta(minutes=1)) == {"sent": 0, "failed": 1}
-    assert db.session.scalar(select(OutboxMessage)).next_attempt_at == clock.now + timedelta(minutes=3)
+    assert run_job("deliver-outbox", clock.now + timedelta(seconds=30)) == {
+        "sent": 0,
+        "failed": 0,
+    }
+    assert run_job("deliver-outbox", clock.now + timedelta(minutes=1)) == {
+        "sent": 0,
+        "failed": 1,
+    }
+    assert db.session.scalar(
+        select(OutboxMessage)
+    ).next_attempt_at == clock.now + timedelta(minutes=3)
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        assert run_job("deliver-outbox", clock.now + timedelta(minutes=3)) == {"sent": 1, "failed": 0}
+        assert run_job("deliver-outbox", clock.now + timedelta(minutes=3)) == {
+            "sent": 1,
+            "failed": 0,
+        }
     finally:
         controller.stop()
     assert len(inbox.messages) == 1

@@ -45,7 +45,9 @@ def test_legal_days_are_brussels_days(instant, day):
 def test_a_day_ends_at_brussels_midnight_also_on_daylight_saving_nights():
     assert end_of_day(date(2027, 3, 27), TZ) == datetime(2027, 3, 27, 23, 0, tzinfo=UTC)
     assert end_of_day(date(2027, 3, 28), TZ) == datetime(2027, 3, 28, 22, 0, tzinfo=UTC)
-    assert end_of_day(date(2027, 10, 31), TZ) == datetime(2027, 10, 31, 23, 0, tzinfo=UTC)
+    assert end_of_day(date(2027, 10, 31), TZ) == datetime(
+        2027, 10, 31, 23, 0, tzinfo=UTC
+    )
 
 
 def test_days_left_counts_the_last_day_and_never_goes_negative():

@@ -22,11 +22,15 @@ def confirm(client, path):
     return client.post(path, data={"csrf_token": token})
 
 
-def test_signing_then_confirming_by_link_counts_once(client, make_initiative, sign, mailbox):
+def test_signing_then_confirming_by_link_counts_once(
+    client, make_initiative, sign, mailbox
+):
     initiative = make_initiative()
     response = sign(initiative)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/initiatives/{initiative.slug}/check-your-email")
+    assert response.headers["Location"].endswith(
+        f"/initiatives/{initiative.slug}/check-your-email"
+    )
     assert initiative.confirmed_count() == 0
 
     (message,) = mailbox()
@@ -36,7 +40,9 @@ def test_signing_then_confirming_by_link_counts_once(client, make_initiative, si
     assert initiative.confirmed_count() == 1
 
 
-def test_opening_the_link_alone_confirms_nothing(client, make_initiative, sign, mailbox):
+def test_opening_the_link_alone_confirms_nothing(
+    client, make_initiative, sign, mailbox
+):
     initiative = make_initiative()
     sign(initiative)
     (message,) = mailbox()
@@ -55,13 +61,19 @@ def test_confirming_twice_counts_once(client, make_initiative, sign, mailbox):
     assert initiative.confirmed_count() == 1
 
 
-def test_the_typed_code_confirms_on_the_initiative_page(client, make_initiative, sign, mailbox):
+def test_the_typed_code_confirms_on_the_initiative_page(
+    client, make_initiative, sign, mailbox
+):
     initiative = make_initiative()
     sign(initiative)
     code = confirmation_code(mailbox()[0])
     path = f"/initiatives/{initiative.slug}"
     response = client.post(
-        f"{path}/code", data={"csrf_token": csrf_token(client, path), "code": code.lower().replace("-", "")}
+        f"{path}/code",
+        data={
+            "csrf_token": csrf_token(client, path),
+            "code": code.lower().replace("-", ""),
+        },
     )
     assert response.status_code == 303
     assert initiative.confirmed_count() == 1
@@ -72,7 +84,10 @@ def test_a_wrong_code_is_refused_with_a_message(client, make_initiative, sign, m
     sign(initiative)
     mailbox()
     path = f"/initiatives/{initiative.slug}"
-    response = client.post(f"{path}/code", data={"csrf_token": csrf_token(client, path), "code": "AAAA-AAAA"})
+    response = client.post(
+        f"{path}/code",
+        data={"csrf_token": csrf_token(client, path), "code": "AAAA-AAAA"},
+    )
     assert response.status_code == 400
     assert "This code is not valid" in response.get_data(as_text=True)
     assert initiative.confirmed_count() == 0
@@ -86,7 +101,10 @@ def test_every_outcome_shows_the_same_page(client, make_initiative, sign, mailbo
     confirm(client, confirmation_link(mailbox()[0]))
     confirmed_again = sign(initiative)
     over_limit = sign(initiative, surname="Peeters")
-    locations = {r.headers["Location"] for r in (first, pending_again, confirmed_again, over_limit)}
+    locations = {
+        r.headers["Location"]
+        for r in (first, pending_again, confirmed_again, over_limit)
+    }
     assert len(locations) == 1
     pages = {client.get(location).get_data(as_text=True) for location in locations}
     assert len(pages) == 1
@@ -105,39 +123,73 @@ def test_a_repeat_while_pending_resends_to_the_first_address_at_most_three_times
     assert count() == 1
 
 
-def test_a_repeat_after_confirming_says_so_by_mail(client, make_initiative, sign, mailbox):
+def test_a_repeat_after_confirming_says_so_by_mail(
+    client, make_initiative, sign, mailbox
+):
     initiative = make_initiative()
     sign(initiative)
     confirm(client, confirmation_link(mailbox()[0]))
-    sign(initiative, surname="JANSSENS", first_names="marie", email="other@example.be", language="nl")
+    sign(
+        initiative,
+        surname="JANSSENS",
+        first_names="marie",
+        email="other@example.be",
+        language="nl",
+    )
     last = mailbox()[-1]
     assert last["To"] == "other@example.be"
     assert last["Content-Language"] == "nl"
-    newest = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    newest = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    ).first()
     assert newest.template == "already-signed"
     assert initiative.confirmed_count() == 1
     assert count() == 1
 
 
-def test_the_email_limit_counts_different_people_per_address(make_initiative, sign, mailbox):
+def test_the_email_limit_counts_different_people_per_address(
+    make_initiative, sign, mailbox
+):
     initiative = make_initiative()
     sign(initiative, surname="Janssens", email="Household@Example.be")
     sign(initiative, surname="Peeters", email="household@example.be")
     sign(initiative, surname="Dubois", email=" HOUSEHOLD@example.be ")
     assert count() == 2
-    templates = [row.template for row in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    templates = [
+        row.template
+        for row in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+    ]
     assert templates == ["confirm-signature", "confirm-signature", "email-limit"]
 
 
-def test_names_differing_only_in_accents_case_and_separators_are_one_person(make_initiative, sign):
+def test_names_differing_only_in_accents_case_and_separators_are_one_person(
+    make_initiative, sign
+):
     initiative = make_initiative()
-    sign(initiative, surname="Van den Bossche-Dupont", first_names="Zoë", email="a@example.be")
-    sign(initiative, surname="vandenbossche dupont", first_names="ZOE", email="b@example.be")
-    sign(initiative, surname="Van Den Bossche Dupont", first_names="zoé", email="c@example.be")
+    sign(
+        initiative,
+        surname="Van den Bossche-Dupont",
+        first_names="Zoë",
+        email="a@example.be",
+    )
+    sign(
+        initiative,
+        surname="vandenbossche dupont",
+        first_names="ZOE",
+        email="b@example.be",
+    )
+    sign(
+        initiative,
+        surname="Van Den Bossche Dupont",
+        first_names="zoé",
+        email="c@example.be",
+    )
     assert count() == 1
 
 
-def test_signing_a_closed_initiative_is_refused_and_stores_nothing(make_initiative, sign):
+def test_signing_a_closed_initiative_is_refused_and_stores_nothing(
+    make_initiative, sign
+):
     from petitions.models import InitiativeState
 
     initiative = make_initiative(state=InitiativeState.closed)
@@ -150,12 +202,19 @@ def test_signing_a_closed_initiative_is_refused_and_stores_nothing(make_initiati
 
 
 def test_signing_after_the_last_day_is_refused(make_initiative, sign, clock):
-    initiative = make_initiative(collection_ends_on=clock.now.date() - timedelta(days=1))
-    assert sign(initiative, form_page=f"/initiatives/{make_initiative().slug}").status_code == 409
+    initiative = make_initiative(
+        collection_ends_on=clock.now.date() - timedelta(days=1)
+    )
+    assert (
+        sign(initiative, form_page=f"/initiatives/{make_initiative().slug}").status_code
+        == 409
+    )
     assert count() == 0
 
 
-def test_unconfirmed_signatures_expire_after_seven_days_with_their_mail(make_initiative, sign, clock, app):
+def test_unconfirmed_signatures_expire_after_seven_days_with_their_mail(
+    make_initiative, sign, clock, app
+):
     from petitions.jobs import run_job
 
     initiative = make_initiative()
@@ -167,7 +226,9 @@ def test_unconfirmed_signatures_expire_after_seven_days_with_their_mail(make_ini
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
 
 
-def test_confirmed_signatures_do_not_expire(client, make_initiative, sign, mailbox, clock):
+def test_confirmed_signatures_do_not_expire(
+    client, make_initiative, sign, mailbox, clock
+):
     from petitions.jobs import run_job
 
     initiative = make_initiative()

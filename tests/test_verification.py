@@ -91,21 +91,31 @@ def test_a_birth_date_in_the_future_is_refused():
     assert refused.value.reason == "born_in_future"
 
 
-@pytest.mark.parametrize(("typed", "value"), [("12", 12), ("12A", 12), ("12 bte 3", 12), ("bis", None), ("", None)])
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("12", 12), ("12A", 12), ("12 bte 3", 12), ("bis", None), ("", None)],
+)
 def test_house_numbers_read_their_leading_number(typed, value):
     assert house_number_value(typed) == value
 
 
 LOUISE = [
     StreetSegment("1050", in_city=False, number_from=24, number_to=52),
-    StreetSegment("1050", in_city=True, number_from=54, number_to=587, neighbourhood="Louise"),
+    StreetSegment(
+        "1050", in_city=True, number_from=54, number_to=587, neighbourhood="Louise"
+    ),
     StreetSegment("1000", in_city=True, neighbourhood="Louise"),
 ]
 
 
 @pytest.mark.parametrize(
     ("postcode", "number", "reason"),
-    [("1050", "30", "not_in_city"), ("1050", "12", "not_in_city"), ("1060", "100", "wrong_postcode"), ("1050", "", "not_in_city")],
+    [
+        ("1050", "30", "not_in_city"),
+        ("1050", "12", "not_in_city"),
+        ("1060", "100", "wrong_postcode"),
+        ("1050", "", "not_in_city"),
+    ],
 )
 def test_split_streets_refuse_the_other_municipalitys_numbers(postcode, number, reason):
     with pytest.raises(EligibilityError) as refused:
@@ -164,4 +174,6 @@ def test_tokens_signed_with_a_retired_key_still_verify():
     token = TokenService(["old-key"], "confirm-signature").dumps({"sig": 7}, NOW)
     assert service().loads(token, max_age=3600, now=NOW)["sig"] == 7
     with pytest.raises(TokenInvalid):
-        TokenService(["new-key"], "confirm-signature").loads(token, max_age=3600, now=NOW)
+        TokenService(["new-key"], "confirm-signature").loads(
+            token, max_age=3600, now=NOW
+        )

@@ -1,0 +1,110 @@
+"""French and Dutch complete, English as a third; the user's choice is remembered."""
+
+from pathlib import Path
+
+import flask_babel
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from .conftest import body_text, confirmation_link
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+}
+
+
+def source_messages() -> set[str]:
+    """Return every msgid marked for translation in the code and templates today."""
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found = set()
+    for _filename, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_every_string_is_translated(language):
+    with (ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open(
+        "rb"
+    ) as handle:
+        catalog = read_po(handle)
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        strings = (
+            message.string if isinstance(message.string, tuple) else (message.string,)
+        )
+        translated[key] = all(strings) and not message.fuzzy
+    missing = sorted(m for m in source_messages() if not translated.get(m))
+    assert missing == [], f"untranslated in {language}: {missing[:10]}"
+
+
+def test_the_browser_language_is_used_without_a_choice(app, make_initiative):
+    make_initiative()
+    client = app.test_client()
+    dutch = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="nl">' in dutch
+    assert "Banken op de Grote Markt" in dutch
+    # The test keeps one app context for all its requests; a real request has its own.
+    flask_babel.refresh()
+    french = client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '<html lang="fr">' in french
+    assert "Des bancs sur la Grand-Place" in french
+
+
+def test_the_language_switch_is_remembered_and_wins_over_the_browser(app):
+    client = app.test_client()
+    response = client.get(
+        "/language/nl?next=/privacy", headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/privacy"
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="nl">' in page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_the_language_switch_never_leaves_the_site(client, target):
+    response = client.get("/language/fr", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_an_unknown_language_changes_nothing(client):
+    response = client.get("/language/xx")
+    assert "Set-Cookie" not in response.headers
+
+
+def test_the_mail_goes_in_the_signatorys_chosen_language(
+    client, make_initiative, sign, mailbox
+):
+    initiative = make_initiative()
+    sign(initiative, language="nl")
+    (message,) = mailbox()
+    assert message["Content-Language"] == "nl"
+    assert "Banken op de Grote Markt" in message["Subject"]
+    assert "Bevestig" in message["Subject"]
+    assert confirmation_link(message)
+    assert "Stad Brussel" in body_text(message)
+
+
+def test_a_french_signatory_gets_french_mail(make_initiative, sign, mailbox):
+    sign(make_initiative(), language="fr")
+    (message,) = mailbox()
+    assert "Des bancs sur la Grand-Place" in message["Subject"]
+    assert "Ville de Bruxelles" in body_text(message)
