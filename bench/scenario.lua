@@ -61,21 +61,24 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
--- Each thread's Lua state.
+-- Each thread's Lua state; done() reads these globals through thread:get().
 local mode, tag, seconds, csrf, family, tokens
 local serial, next_token = 0, 1
-local sent, received, ok, statuses = 0, 0, 0, {}
-local t_start, t_stop, deadline, exhausted = nil, nil, nil, 0
+local deadline, post_headers
 local expected = 303
-local post_headers
+sent, received, ok, statuses, exhausted = 0, 0, 0, {}, 0
+t_start, t_stop = nil, nil
 
 function init(args)
   mode, tag, seconds = args[1], tonumber(args[4]), tonumber(args[5])
   local connections = tonumber(args[6])
   local cookie
   cookie, csrf = lines_of(args[2])[id + 1]:match("^([^\t]+)\t(.+)$")
-  wrk.headers["Cookie"] = "session=" .. cookie
-  post_headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  -- wrk.format() uses the headers it is given instead of wrk.headers, not with them.
+  post_headers = {
+    ["Cookie"] = "session=" .. cookie,
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }
   family = letters(tag * 1000 + id)
   if mode == "hello" then
     expected = 200
