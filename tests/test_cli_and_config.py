@@ -173,4 +173,4 @@ def test_the_scheduler_process_starts_and_stops(tmp_path):
     finally:
         process.terminate()
         output = process.communicate(timeout=10)[0].decode()
-    assert "Scheduler started" in output
+    assert "scheduler running: deliver-outbox, expire-pending-signatures" in output
