@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_number, get_locale
 
 bp = Blueprint("i18n", __name__)
 
@@ -69,6 +69,10 @@ def register_template_helpers(app) -> None:
             "language_names": LANGUAGE_NAMES,
             "current_language": current_language(),
         }
+
+    @app.template_filter("number")
+    def _number(value):
+        return format_number(value)
 
     @app.template_filter("legal_date")
     def _legal_date(day):

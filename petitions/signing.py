@@ -20,7 +20,7 @@ from .operations import (
     submit_signature,
 )
 from .public import get_initiative_or_404, render_initiative
-from .tokens import read_confirmation_token
+from .tokens import read_confirmation_token, signature_id_of
 
 bp = Blueprint("signing", __name__)
 
@@ -183,7 +183,11 @@ def resend(token: str):
     try:
         signature_id = read_confirmation_token(token, now)
     except TokenExpired as expired:
-        signature_id = expired.payload.get("sig")
+        # An authentic link past its age still names its signature: resend for it.
+        try:
+            signature_id = signature_id_of(expired.payload)
+        except TokenInvalid:
+            return _token_problem(expired=False)
     except TokenInvalid:
         return _token_problem(expired=False)
     try:

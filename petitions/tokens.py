@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from verification.tokens import TokenService
+from verification.tokens import TokenInvalid, TokenService
 
 CONFIRM_SIGNATURE = "confirm-signature"
 
@@ -24,12 +24,11 @@ def read_confirmation_token(token: str, now) -> int:
     payload = token_service(CONFIRM_SIGNATURE).loads(
         token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
     )
-    return _signature_id(payload)
+    return signature_id_of(payload)
 
 
-def _signature_id(payload: dict) -> int:
-    from verification.tokens import TokenInvalid
-
+def signature_id_of(payload: dict) -> int:
+    """Return the signature id a confirmation token carries, or raise TokenInvalid."""
     value = payload.get("sig")
     if not isinstance(value, int):
         raise TokenInvalid("no signature in token")

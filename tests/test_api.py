@@ -82,3 +82,11 @@ def test_healthz_says_unavailable_when_the_database_is_not(app_config, tmp_path)
     )
     response = create_app(app_config).test_client().get("/healthz")
     assert response.status_code == 503
+
+
+def test_the_suite_runs_on_the_database_it_was_asked_for(app):
+    from petitions.extensions import db
+
+    from .conftest import POSTGRES_URL
+
+    assert db.engine.dialect.name == ("postgresql" if POSTGRES_URL else "sqlite")

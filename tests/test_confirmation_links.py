@@ -105,3 +105,16 @@ def test_confirming_without_the_csrf_token_is_refused(
     link = confirmation_link(mailbox()[0])
     assert client.post(link, data={}).status_code == 400
     assert initiative.confirmed_count() == 0
+
+
+def test_a_new_mail_cannot_be_asked_with_a_forged_link(
+    client, make_initiative, sign, mailbox
+):
+    initiative = make_initiative()
+    sign(initiative)
+    mailbox()
+    response = post_button(
+        client, "/confirm/forged.token.value/resend", f"/initiatives/{initiative.slug}"
+    )
+    assert response.status_code == 400
+    assert len(mailbox()) == 1

@@ -236,3 +236,47 @@ def test_confirmed_signatures_do_not_expire(
     confirm(client, confirmation_link(mailbox()[0]))
     run_job("expire-pending-signatures", clock.now + timedelta(days=30))
     assert count(SignatureState.confirmed) == 1
+
+
+def test_a_pending_signature_cannot_be_confirmed_once_collection_ended(
+    client, make_initiative, sign, mailbox, clock
+):
+    initiative = make_initiative(collection_ends_on=clock.now.date())
+    sign(initiative)
+    link = confirmation_link(mailbox()[0])
+    token = csrf_token(client, link)
+    clock.now += timedelta(days=1)
+    response = client.post(link, data={"csrf_token": token})
+    assert response.status_code == 409
+    assert initiative.confirmed_count() == 0
+    assert count(SignatureState.pending) == 1
+
+
+def test_the_privacy_notice_says_what_why_how_long_and_the_rights(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    for heading in (
+        "What we keep",
+        "Why",
+        "How long",
+        "Your rights",
+        "Who is responsible",
+    ):
+        assert heading in page
+
+
+def test_the_initiative_page_shows_the_text_counts_and_the_privacy_notice_before_the_form(
+    client, make_initiative
+):
+    initiative = make_initiative(
+        register_number="2027-004", initiators="Anne Dupont, Jan Peeters"
+    )
+    page = client.get(f"/initiatives/{initiative.slug}").get_data(as_text=True)
+    for expected in (
+        "2027-004",
+        "Anne Dupont, Jan Peeters",
+        "Texte FR",
+        "Résumé FR",
+        "0 confirmed signatures of 2,000 needed",
+    ):
+        assert expected in page
+    assert page.index("Your data and your rights") < page.index('name="surname"')
