@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from petitions.extensions import db
@@ -280,3 +281,39 @@ def test_the_initiative_page_shows_the_text_counts_and_the_privacy_notice_before
     ):
         assert expected in page
     assert page.index("Your data and your rights") < page.index('name="surname"')
+
+
+@pytest.mark.parametrize(
+    ("street", "number", "postcode"),
+    [
+        ("Bisschopsstraat", "3", "1000"),
+        ("RUE DE L'EVEQUE", "3", "1000"),
+        ("rue de l’évêque", "3", "1000"),
+        ("  wetstraat ", "200", "1040"),
+        ("Avenue Louise", "250", "1050"),
+        ("Louizalaan", "54 bte 3", "1050"),
+        ("Avenue Franklin Roosevelt", "50", "1050"),
+    ],
+)
+def test_city_addresses_are_accepted_in_either_language_case_and_accents(
+    make_initiative, sign, street, number, postcode
+):
+    response = sign(
+        make_initiative(), street=street, house_number=number, postcode=postcode
+    )
+    assert response.status_code == 303
+    assert count() == 1
+
+
+def test_the_ixelles_stretch_of_a_split_street_is_refused(make_initiative, sign):
+    response = sign(
+        make_initiative(), street="Avenue Louise", house_number="30", postcode="1050"
+    )
+    assert response.status_code == 400
+    assert "not in the City of Brussels" in response.get_data(as_text=True)
+    assert count() == 0
+
+
+def test_the_signature_keeps_the_neighbourhood_of_its_street(make_initiative, sign):
+    sign(make_initiative(), street="Avenue Louise", house_number="250", postcode="1050")
+    assert db.session.scalar(select(Signature.neighbourhood)) == "Louise"
