@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import INITIATIVE_PATH, Settings, pyload, wrk
-from .client import RunResult, open_sessions, wait_until_serving
+from .client import RunResult, Session, open_sessions, wait_until_serving
 from .instance import AppSide, app_environment, make_instance, run_dir, setup_database
 from .servers import Processes, free_port
 
@@ -22,6 +22,7 @@ class Bench:
         self.wrk_path = wrk_path
         self.tag = 0
         self.runs: list[tuple[str, RunResult]] = []  # (purpose, result), in order
+        self.counts: dict[str, int] = {}  # signatures in the database, at the end
 
     def run(self, scenario: str, port: int, seconds: float, purpose: str, tokens=None):
         """Run one scenario for ``seconds``; ``purpose`` is measured, warm-up or top-up."""
@@ -29,9 +30,19 @@ class Bench:
         connections = self.settings.connections
         if self.wrk_path:
             sessions = self.folder / f"sessions-{self.tag}.txt"
-            wrk.write_sessions(sessions, open_sessions(port, connections))
+            if scenario == "hello":  # no forms: no session to open
+                wrk.write_sessions(sessions, [Session("-", "-")] * connections)
+            else:
+                wrk.write_sessions(sessions, open_sessions(port, connections))
             result = wrk.run(
-                self.wrk_path, scenario, port, sessions, connections, seconds, self.tag, tokens
+                self.wrk_path,
+                scenario,
+                port,
+                sessions,
+                connections,
+                seconds,
+                self.tag,
+                tokens,
             )
         else:
             result = pyload.run(scenario, port, connections, seconds, self.tag, tokens)
@@ -50,7 +61,9 @@ class Bench:
         return sum(r.errors for _, r in self.runs)
 
     def measured(self, scenario: str) -> RunResult:
-        return next(r for p, r in self.runs if p == "measured" and r.scenario == scenario)
+        return next(
+            r for p, r in self.runs if p == "measured" and r.scenario == scenario
+        )
 
 
 def confirm_tokens(bench: Bench, app: AppSide, app_port: int) -> Path:
@@ -62,7 +75,9 @@ def confirm_tokens(bench: Bench, app: AppSide, app_port: int) -> Path:
     if settings.warmup:
         warm = folder / "tokens-warmup.txt"
         lines = tokens.read_text().splitlines(keepends=True)
-        warm.write_text("".join(lines[: max(len(lines) // 3, 2 * settings.connections)]))
+        warm.write_text(
+            "".join(lines[: max(len(lines) // 3, 2 * settings.connections)])
+        )
         estimate = bench.run("confirm", app_port, settings.warmup, "warm-up", warm).rate
         pending = app.write_confirmation_tokens(tokens)
     needed = math.ceil(estimate * settings.seconds * 1.5) + 2 * settings.connections
@@ -75,7 +90,9 @@ def confirm_tokens(bench: Bench, app: AppSide, app_port: int) -> Path:
     return tokens
 
 
-def measure(settings: Settings, folder: Path, env: dict, config: dict, wrk_path) -> Bench:
+def measure(
+    settings: Settings, folder: Path, env: dict, config: dict, wrk_path
+) -> Bench:
     bench = Bench(settings, folder, wrk_path)
     logs = folder / "logs"
     with Processes() as processes:
@@ -85,9 +102,16 @@ def measure(settings: Settings, folder: Path, env: dict, config: dict, wrk_path)
             hello_port = free_port()
         options = settings.gunicorn_args()
         processes.gunicorn(
-            "petitions", "petitions:create_app()", app_port, options, env, logs / "petitions.log"
+            "petitions",
+            "petitions:create_app()",
+            app_port,
+            options,
+            env,
+            logs / "petitions.log",
         )
-        processes.gunicorn("hello", "bench.hello:app", hello_port, options, env, logs / "hello.log")
+        processes.gunicorn(
+            "hello", "bench.hello:app", hello_port, options, env, logs / "hello.log"
+        )
         wait_until_serving(app_port, INITIATIVE_PATH)
         wait_until_serving(hello_port, "/")
         print(
@@ -96,8 +120,14 @@ def measure(settings: Settings, folder: Path, env: dict, config: dict, wrk_path)
             flush=True,
         )
         app = AppSide(env, config)
-        for scenario, port in (("sign", app_port), ("confirm", app_port), ("hello", hello_port)):
-            tokens = confirm_tokens(bench, app, app_port) if scenario == "confirm" else None
+        for scenario, port in (
+            ("sign", app_port),
+            ("confirm", app_port),
+            ("hello", hello_port),
+        ):
+            tokens = (
+                confirm_tokens(bench, app, app_port) if scenario == "confirm" else None
+            )
             if settings.warmup and scenario != "confirm":
                 bench.run(scenario, port, settings.warmup, "warm-up")
             bench.run(scenario, port, settings.seconds, "measured", tokens)
@@ -116,7 +146,9 @@ def report(bench: Bench, loadgen: str) -> int:
         f"{settings.connections} connections, load generator {loadgen}, "
         f"gunicorn {settings.describe_gunicorn()}, {os.cpu_count()} CPUs"
     )
-    print(f"{'scenario':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'ok':>8}")
+    print(
+        f"{'scenario':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'ok':>8}"
+    )
     rows = (
         ("sign    POST /initiatives/…/sign", sign),
         ("confirm POST /confirm/<token>", confirm),
@@ -138,13 +170,17 @@ def report(bench: Bench, loadgen: str) -> int:
         f"database: {counts['total']} signatures; successful sign answers (all runs, "
         f"warm-up and top-up included): {signed}"
     )
-    print(f"database: {counts['confirmed']} confirmed; successful confirm answers: {confirmed}")
+    print(
+        f"database: {counts['confirmed']} confirmed; successful confirm answers: {confirmed}"
+    )
     status = 0
     if counts["total"] != signed or counts["confirmed"] != confirmed:
         print("FAIL: the database does not match the successful answers")
         status = 1
     if errors:
-        statuses = [f"{r.scenario} {p}: {r.statuses}" for p, r in bench.runs if r.errors]
+        statuses = [
+            f"{r.scenario} {p}: {r.statuses}" for p, r in bench.runs if r.errors
+        ]
         print(f"FAIL: {errors} errors ({'; '.join(statuses)})")
         status = 1
     results = {
@@ -155,7 +191,9 @@ def report(bench: Bench, loadgen: str) -> int:
         "ratio": ratio,
     }
     (bench.folder / "results.json").write_text(json.dumps(results, indent=2))
-    print(f"details in {bench.folder / 'results.json'}; logs in {bench.folder / 'logs'}")
+    print(
+        f"details in {bench.folder / 'results.json'}; logs in {bench.folder / 'logs'}"
+    )
     return status
 
 
@@ -174,7 +212,9 @@ def main() -> int:
             raise SystemExit("wrk is not installed and could not be installed")
         if wrk_path is None:
             print("wrk is not available: using the Python load generator", flush=True)
-    loadgen = f"wrk ({wrk_path})" if wrk_path else "python (http.client, multiprocessing)"
+    loadgen = (
+        f"wrk ({wrk_path})" if wrk_path else "python (http.client, multiprocessing)"
+    )
     folder = run_dir()
     config = make_instance(folder)
     env = app_environment(config)
@@ -185,4 +225,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the servers are already stopped by then
+        sys.exit(130)

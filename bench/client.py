@@ -5,6 +5,7 @@ keep the two in step.
 """
 
 import http.client
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -71,7 +72,9 @@ def open_session(connection: http.client.HTTPConnection) -> Session:
     cookie = SESSION_COOKIE.search(response.getheader("Set-Cookie") or "")
     token = CSRF_FIELD.search(body)
     if not cookie or not token:
-        raise RuntimeError(f"GET {INITIATIVE_PATH} gave no session cookie or CSRF token")
+        raise RuntimeError(
+            f"GET {INITIATIVE_PATH} gave no session cookie or CSRF token"
+        )
     return Session(cookie=cookie.group(1), csrf_token=token.group(1))
 
 
@@ -105,7 +108,17 @@ def wait_until_serving(port: int, path: str, seconds: float = 30) -> None:
         finally:
             connection.close()
         time.sleep(0.1)
-    raise RuntimeError(f"port {port} did not serve {path} within {seconds:.0f} s: {last}")
+    raise RuntimeError(
+        f"port {port} did not serve {path} within {seconds:.0f} s: {last}"
+    )
+
+
+def percentile(ordered: list, q: float) -> float:
+    """Return the q-th percentile of an ascending list (nearest rank)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return float(ordered[rank - 1])
 
 
 @dataclass

@@ -81,7 +81,9 @@ def setup_database(env: dict, log: Path) -> None:
             check=False,
         )
     if completed.returncode != 0:
-        raise RuntimeError(f"flask setup failed (exit {completed.returncode}); see {log}")
+        raise RuntimeError(
+            f"flask setup failed (exit {completed.returncode}); see {log}"
+        )
 
 
 class AppSide:

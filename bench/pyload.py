@@ -11,7 +11,7 @@ import multiprocessing
 import time
 from pathlib import Path
 
-from .client import RunResult, open_session, sign_body
+from .client import RunResult, open_session, percentile, sign_body
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -95,18 +95,13 @@ def run(
         for status, count in part["statuses"].items():
             statuses[status] = statuses.get(status, 0) + count
 
-    def percentile(q: float) -> float:
-        if not latencies:
-            return 0.0
-        return latencies[min(len(latencies) - 1, int(q / 100 * len(latencies)))] * 1000
-
     return RunResult(
         scenario=scenario,
         ok=sum(p["ok"] for p in parts),
         errors=sum(p["errors"] for p in parts),
         elapsed=max(p["stop"] for p in parts) - min(p["start"] for p in parts),
-        p50_ms=percentile(50),
-        p99_ms=percentile(99),
+        p50_ms=percentile(latencies, 50) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
         statuses=statuses,
         exhausted=sum(p["exhausted"] for p in parts),
     )

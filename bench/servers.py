@@ -1,5 +1,6 @@
 """The processes the benchmark starts, and their certain end."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -37,7 +38,9 @@ class Processes:
     def __exit__(self, *exc) -> None:
         self.stop_all()
 
-    def start(self, name: str, command: list[str], env: dict, log: Path) -> subprocess.Popen:
+    def start(
+        self, name: str, command: list[str], env: dict, log: Path
+    ) -> subprocess.Popen:
         with log.open("ab") as output:
             process = subprocess.Popen(
                 command,
@@ -68,17 +71,17 @@ class Processes:
     def check_alive(self) -> None:
         for name, process in self.started:
             if process.poll() is not None:
-                raise RuntimeError(f"{name} (pid {process.pid}) exited with {process.returncode}")
+                raise RuntimeError(
+                    f"{name} (pid {process.pid}) exited with {process.returncode}"
+                )
 
     def stop_all(self) -> None:
         for _name, process in reversed(self.started):
             _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for _name, process in self.started:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             # The leader may be gone while a worker of its group lingers: KILL the group.
             _signal_group(process, signal.SIGKILL)
             try:
@@ -90,7 +93,5 @@ class Processes:
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     # The group id is the pid of the process we started (start_new_session=True).
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass

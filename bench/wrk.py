@@ -2,15 +2,18 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from .client import RunResult, Session
+from .client import RunResult, Session, percentile
 
 SCRIPT = Path(__file__).resolve().parent / "scenario.lua"
-# wrk's own -d is a safety net past each connection's deadline (see scenario.lua).
-GRACE_SECONDS = 3
+# wrk's own -d and --timeout: a safety net past each connection's deadline (see
+# scenario.lua), longer than the app's SQLite busy_timeout (10 s).
+SAFETY_SECONDS = 30
 
 
 def find_wrk(install: bool = True) -> str | None:
@@ -45,13 +48,15 @@ def run(
     tokens_file: Path | None = None,
 ) -> RunResult:
     """Run one scenario (sign, confirm or hello) and return what it measured."""
-    wall = max(1, int(seconds + 0.999) + GRACE_SECONDS)
+    results = sessions_file.parent / f"results-{tag}"
+    results.mkdir()
+    wall = int(seconds + 0.999) + SAFETY_SECONDS
     command = [
         wrk,
         "--threads", str(connections),
         "--connections", str(connections),
         "--duration", f"{wall}s",
-        "--timeout", "60s",
+        "--timeout", f"{SAFETY_SECONDS}s",
         "--script", str(SCRIPT),
         f"http://127.0.0.1:{port}",
         "--",
@@ -61,45 +66,68 @@ def run(
         str(tag),
         f"{seconds:g}",
         str(connections),
+        str(results),
     ]  # fmt: skip
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=wall + 60, check=False
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    line = next(
-        (x for x in completed.stdout.splitlines() if x.startswith("BENCH-RESULT ")), None
-    )
-    if completed.returncode != 0 or line is None:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise RuntimeError(f"wrk failed on {scenario} (exit {completed.returncode})")
-    return parse(scenario, line)
-
-
-def parse(scenario: str, line: str) -> RunResult:
-    """Turn scenario.lua's ``BENCH-RESULT key=value ...`` line into a RunResult."""
-    values = dict(part.split("=", 1) for part in line.split()[1:])
-    number = {k: float(v) for k, v in values.items()}
-    statuses = {k[1:]: int(v) for k, v in number.items() if k.startswith("s")}
-    statuses = {k: v for k, v in statuses.items() if k.isdigit()}
-    socket_errors = sum(int(number[k]) for k in ("connect", "read", "write", "timeout"))
-    unanswered = int(number["sent"] - number["received"])
-    ok = int(number["ok"])
-    result = RunResult(
-        scenario=scenario,
-        ok=ok,
-        errors=int(number["received"]) - ok + socket_errors + max(unanswered, 0),
-        elapsed=number["elapsed"],
-        p50_ms=number["p50_us"] / 1000,
-        p99_ms=number["p99_us"] / 1000,
-        statuses=statuses,
-        exhausted=int(number["exhausted"]),
-    )
-    if socket_errors:
-        result.notes.append(
-            "socket errors: "
-            + ", ".join(f"{k} {int(number[k])}" for k in ("connect", "read", "write", "timeout"))
+    try:
+        # Each connection writes its result when done measuring (see scenario.lua);
+        # then wrk would only sleep out -d: SIGINT cuts it short.
+        while process.poll() is None and _done(results) < connections:
+            time.sleep(0.02)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if _done(results) < connections:
+        sys.stderr.write(stdout + stderr)
+        raise RuntimeError(
+            f"wrk ended (exit {process.returncode}) before every connection of "
+            f"{scenario} finished measuring"
         )
+    return collect(scenario, results, stdout)
+
+
+def _done(results: Path) -> int:
+    return sum(1 for p in results.iterdir() if p.name.isdigit())
+
+
+def collect(scenario: str, results: Path, stdout: str) -> RunResult:
+    """Add up the connections' result files (see scenario.lua:write_result)."""
+    result = RunResult(scenario=scenario)
+    latencies: list[int] = []
+    starts, stops, sent, received = [], [], 0, 0
+    for path in results.iterdir():
+        if not path.name.isdigit():
+            continue
+        head, codes, *values = path.read_text().splitlines()
+        fields = {k: int(v) for k, v in (x.split("=") for x in head.split())}
+        starts.append(fields["start"])
+        stops.append(fields["stop"])
+        sent += fields["sent"]
+        received += fields["received"]
+        result.ok += fields["ok"]
+        result.exhausted += fields["exhausted"]
+        for item in codes.split()[1:]:
+            code, count = item.split("=")
+            result.statuses[code] = result.statuses.get(code, 0) + int(count)
+        latencies.extend(int(v) for v in values)
+    line = next((x for x in stdout.splitlines() if x.startswith("BENCH-ERRORS ")), "")
+    socket_errors = {k: int(v) for k, v in (x.split("=") for x in line.split()[1:])}
+    unanswered = sent - received
+    result.errors = (
+        received - result.ok + max(unanswered, 0) + sum(socket_errors.values())
+    )
+    result.elapsed = (max(stops) - min(starts)) / 1e6
+    latencies.sort()
+    result.p50_ms = percentile(latencies, 50) / 1000
+    result.p99_ms = percentile(latencies, 99) / 1000
+    if any(socket_errors.values()):
+        result.notes.append(f"wrk socket errors {socket_errors}")
     if unanswered:
-        result.notes.append(f"{unanswered} requests unanswered when wrk stopped")
-    if number["stopped"] < number["threads"]:
-        result.notes.append("some connections did not reach their deadline")
+        result.notes.append(f"{unanswered} requests sent but not answered")
     return result

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, jsonify
 from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
 
 from . import clock, rules
 from .extensions import db
@@ -47,6 +48,7 @@ def initiatives():
     """List the public initiatives with their state and confirmed count."""
     rows = db.session.scalars(
         select(Initiative)
+        .options(selectinload(Initiative.texts))
         .where(Initiative.state.in_(PUBLIC_STATES))
         .order_by(Initiative.id)
     ).all()

@@ -84,7 +84,7 @@ class Initiative(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     texts: Mapped[list["InitiativeText"]] = relationship(
-        back_populates="initiative", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="initiative", cascade="all, delete-orphan"
     )
 
     def text(self, language: str) -> "InitiativeText | None":

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from . import clock, rules
 from .extensions import db
@@ -60,6 +61,7 @@ def index():
     """List the initiatives that are collecting signatures."""
     initiatives = db.session.scalars(
         select(Initiative)
+        .options(selectinload(Initiative.texts))
         .where(Initiative.state == InitiativeState.collecting)
         .order_by(Initiative.collection_ends_on, Initiative.id)
     ).all()

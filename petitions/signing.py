@@ -64,9 +64,12 @@ def _not_collecting(initiative: Initiative):
 @bp.post("/initiatives/<slug>/sign")
 def sign(slug: str):
     """Check a signature form; record it and send the confirmation mail."""
-    initiative = get_initiative_or_404(slug)
+    # Validate first: it needs no database, and on SQLite a POST's first query takes
+    # the write lock, which the checks then need not hold.
     form = SignatureForm()
-    if not form.validate():
+    valid = form.validate()
+    initiative = get_initiative_or_404(slug)
+    if not valid:
         return render_initiative(initiative, form=form, status=400)
     details = SignatoryDetails(
         **{name: form[name].data for name in SignatoryDetails.__dataclass_fields__}
@@ -168,9 +171,9 @@ def confirm_post(token: str):
         db.session.rollback()
         signature = db.session.get(Signature, signature_id)
         return _not_collecting(db.session.get(Initiative, signature.initiative_id))
+    slug = db.session.get(Initiative, signature.initiative_id).slug
     db.session.commit()
-    initiative = db.session.get(Initiative, signature.initiative_id)
-    return redirect(url_for("signing.confirmed", slug=initiative.slug), code=303)
+    return redirect(url_for("signing.confirmed", slug=slug), code=303)
 
 
 @bp.post("/confirm/<token>/resend")
