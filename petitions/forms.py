@@ -41,26 +41,30 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SignatureForm(FlaskForm):
-    surname = StringField(
-        _l("Surname"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter your surname.")),
-            Length(max=100, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
-        render_kw={"autocomplete": "family-name"},
+def text_field(label, max_length: int, required=None, **render_kw) -> StringField:
+    """Return a one-line text field: trimmed, bounded, free of control characters.
+
+    ``required`` is the message shown when the field is left empty (None: optional).
+    """
+    validators = [DataRequired(required)] if required else []
+    validators += [
+        Length(max=max_length, message=_l("Please use at most %(max)d characters.")),
+        no_control_characters,
+    ]
+    return StringField(
+        label, filters=[_strip], validators=validators, render_kw=render_kw or None
     )
-    first_names = StringField(
+
+
+class SignatureForm(FlaskForm):
+    surname = text_field(
+        _l("Surname"), 100, _l("Please enter your surname."), autocomplete="family-name"
+    )
+    first_names = text_field(
         _l("First names"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter your first names.")),
-            Length(max=100, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
-        render_kw={"autocomplete": "given-name"},
+        100,
+        _l("Please enter your first names."),
+        autocomplete="given-name",
     )
     birth_date = BirthDateField(
         _l("Date of birth"),
@@ -68,51 +72,26 @@ class SignatureForm(FlaskForm):
         validators=[InputRequired(_l("Please enter your date of birth."))],
         render_kw={"autocomplete": "bday"},
     )
-    street = StringField(
-        _l("Street"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter your street.")),
-            Length(max=120, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
-        render_kw={"autocomplete": "address-line1"},
+    street = text_field(
+        _l("Street"), 120, _l("Please enter your street."), autocomplete="address-line1"
     )
-    house_number = StringField(
-        _l("House number"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter your house number.")),
-            Length(max=10, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
+    house_number = text_field(
+        _l("House number"), 10, _l("Please enter your house number.")
     )
-    box = StringField(
-        _l("Box (optional)"),
-        filters=[_strip],
-        validators=[
-            Length(max=10, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
-    )
-    postcode = StringField(
+    box = text_field(_l("Box (optional)"), 10)
+    postcode = text_field(
         _l("Postcode"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter your postcode.")),
-            no_control_characters,
-        ],
-        render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
+        10,
+        _l("Please enter your postcode."),
+        autocomplete="postal-code",
+        inputmode="numeric",
     )
-    email = StringField(
+    email = text_field(
         _l("E-mail address"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
-            Length(max=254, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
-        render_kw={"autocomplete": "email", "type": "email"},
+        254,
+        _l("Please enter your e-mail address."),
+        autocomplete="email",
+        type="email",
     )
     language = RadioField(
         _l("Language of your e-mails"),
@@ -159,15 +138,12 @@ class SignatureForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(
+    code = text_field(
         _l("Confirmation code"),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Please enter the code from the e-mail.")),
-            Length(max=20, message=_l("Please use at most %(max)d characters.")),
-            no_control_characters,
-        ],
-        render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters"},
+        20,
+        _l("Please enter the code from the e-mail."),
+        autocomplete="one-time-code",
+        autocapitalize="characters",
     )
 
 

@@ -37,6 +37,8 @@ def test_signing_then_confirming_by_link_counts_once(
     (message,) = mailbox()
     assert message["To"] == "marie.janssens@example.be"
     link = confirmation_link(message)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f'href="http://petitions.test{link}"' in html
     assert confirm(client, link).status_code == 303
     assert initiative.confirmed_count() == 1
 
