@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
-from .extensions import db
+from ..extensions import db
 
 
 def utcnow() -> datetime:
@@ -59,6 +59,18 @@ class SignatureState(enum.Enum):
     confirmed = "confirmed"
 
 
+class Outcome(enum.Enum):
+    adopted = "adopted"
+    amended = "amended"
+    rejected = "rejected"
+
+
+class StaffRole(enum.Enum):
+    secretariat = "secretariat"
+    president = "president"
+    viewer = "viewer"
+
+
 def _enum(cls):
     return db.Enum(
         cls,
@@ -82,9 +94,30 @@ class Initiative(db.Model):
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     council_deadline: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the state last changed: retention periods and the feed count from here.
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    threshold_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    valid_count: Mapped[int | None]
+    invalid_count: Mapped[int | None]
+    agenda_date: Mapped[date | None]
+    vote_date: Mapped[date | None]
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
+    minutes_url: Mapped[str | None] = mapped_column(db.String(500))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     texts: Mapped[list["InitiativeText"]] = relationship(
         back_populates="initiative", cascade="all, delete-orphan"
+    )
+    representatives: Mapped[list["Representative"]] = relationship(
+        back_populates="initiative",
+        cascade="all, delete-orphan",
+        order_by="Representative.id",
+    )
+    meetings: Mapped[list["ConsultationMeeting"]] = relationship(
+        cascade="all, delete-orphan", order_by="ConsultationMeeting.starts_at"
     )
 
     def text(self, language: str) -> "InitiativeText | None":
@@ -144,22 +177,25 @@ class Signature(db.Model):
         db.ForeignKey("initiative.id", ondelete="CASCADE")
     )
     state: Mapped[SignatureState] = mapped_column(_enum(SignatureState))
-    identity_hash: Mapped[str] = mapped_column(db.String(64))
-    email_hash: Mapped[str] = mapped_column(db.String(64))
-    code_hash: Mapped[str] = mapped_column(db.String(64))
-    # Personal data, kept only as long as the retention rules allow.
-    surname: Mapped[str] = mapped_column(db.String(100))
-    first_names: Mapped[str] = mapped_column(db.String(100))
-    birth_date: Mapped[date]
-    street_id: Mapped[str] = mapped_column(db.String(40))
-    house_number: Mapped[str] = mapped_column(db.String(10))
-    box: Mapped[str] = mapped_column(db.String(10), default="")
-    postcode: Mapped[str] = mapped_column(db.String(4))
-    email: Mapped[str] = mapped_column(db.String(254))
+    # The keyed hashes and the personal data below are emptied by the retention sweep
+    # (purge-personal-data); state, timestamps and neighbourhood stay for the counts.
+    identity_hash: Mapped[str | None] = mapped_column(db.String(64))
+    email_hash: Mapped[str | None] = mapped_column(db.String(64))
+    code_hash: Mapped[str | None] = mapped_column(db.String(64))
+    surname: Mapped[str | None] = mapped_column(db.String(100))
+    first_names: Mapped[str | None] = mapped_column(db.String(100))
+    birth_date: Mapped[date | None]
+    street_id: Mapped[str | None] = mapped_column(db.String(40))
+    house_number: Mapped[str | None] = mapped_column(db.String(10))
+    box: Mapped[str | None] = mapped_column(db.String(10), default="")
+    postcode: Mapped[str | None] = mapped_column(db.String(4))
+    email: Mapped[str | None] = mapped_column(db.String(254))
     language: Mapped[str] = mapped_column(db.String(2))
     neighbourhood: Mapped[str | None] = mapped_column(db.String(80))
     channel: Mapped[str] = mapped_column(db.String(10), default="online")
     mails_sent: Mapped[int] = mapped_column(default=1)
+    # A separate, unticked opt-in: one e-mail when the council decides.
+    notify_decision: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -198,6 +234,9 @@ class OutboxMessage(db.Model):
     template: Mapped[str] = mapped_column(db.String(60))
     # The signature a mail is about, so that expiring the signature drops its mail too.
     signature_id: Mapped[int | None] = mapped_column(index=True)
+    # The representative a mail went to, so that the initiators' dashboard lists them.
+    representative_id: Mapped[int | None] = mapped_column(index=True)
+    initiative_id: Mapped[int | None] = mapped_column(index=True)
     language: Mapped[str] = mapped_column(db.String(2))
     recipient: Mapped[str | None] = mapped_column(db.String(254))
     context: Mapped[dict] = mapped_column(db.JSON)
