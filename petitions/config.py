@@ -55,5 +55,24 @@ WTF_CSRF_TIME_LIMIT = 4 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 
-# Run the job schedule inside the development server (the embedded default only).
-SCHEDULER_IN_PROCESS = False
+
+# The initiative's life (issue: initiators, secretariat and the council's clock).
+MANAGEMENT_LINK_MAX_AGE = int(timedelta(days=30).total_seconds())
+REPRESENTATIVE_LINK_MAX_AGE = int(timedelta(days=7).total_seconds())
+# An item decided within this many months cannot come back as an initiative.
+RESUBMISSION_MONTHS = 12
+# No submission in the BLACKOUT_MONTHS before ELECTION_DATE ("YYYY-MM-DD"; None: none).
+ELECTION_DATE = None
+BLACKOUT_MONTHS = 3
+# Reminders to the secretariat and the president before the council deadline
+# ("6m" months, "2w" weeks, "1d" days), then weekly once overdue.
+COUNCIL_REMINDER_OFFSETS = ("6m", "3m", "1m", "2w", "1d")
+# Months personal data of signatures are kept after the council's decision, and after an
+# initiative ends without one (closed, withdrawn, inadmissible, insufficient).
+RETENTION_DECIDED_MONTHS = 3
+RETENTION_ENDED_MONTHS = 1
+STAFF_LOCKOUT_ATTEMPTS = 5
+STAFF_LOCKOUT_MINUTES = 15
+# How long a scheduler process holds a job's lease without renewing it.
+JOB_LEASE_SECONDS = 120
+SCHEDULE_OVERRIDES: dict = {}

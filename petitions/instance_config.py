@@ -10,7 +10,6 @@ TEMPLATE = """\
 SECRET_KEY = {secret_key!r}
 IDENTITY_KEY = {identity_key!r}
 MAIL_TRANSPORT = "file"
-SCHEDULER_IN_PROCESS = False
 """
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from . import mail, operations
+from . import mail, operations, sweeps
 
 JOBS: dict[str, Callable[[datetime], object]] = {}
 
@@ -28,6 +28,30 @@ def deliver_outbox(now: datetime):
 def expire_pending_signatures(now: datetime):
     """Delete signatures left unconfirmed past the pending period, with their data."""
     return {"deleted": operations.expire_pending_signatures(now)}
+
+
+@job("close-ended-collections")
+def close_ended_collections(now: datetime):
+    """Close the initiatives whose collection period ended below the threshold."""
+    return sweeps.close_ended_collections(now)
+
+
+@job("notify-threshold-reached")
+def notify_threshold_reached(now: datetime):
+    """Tell representatives and the secretariat once that the threshold is reached."""
+    return sweeps.notify_threshold_reached(now)
+
+
+@job("send-council-reminders")
+def send_council_reminders(now: datetime):
+    """Remind the secretariat and the president of council deadlines, each once."""
+    return sweeps.send_council_reminders(now)
+
+
+@job("purge-personal-data")
+def purge_personal_data(now: datetime):
+    """Empty the personal data of signatures past their retention period."""
+    return sweeps.purge_personal_data(now)
 
 
 def run_job(name: str, now: datetime):

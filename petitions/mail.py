@@ -32,6 +32,8 @@ def enqueue(
         recipient=recipient,
         context=context,
         signature_id=context.get("signature_id"),
+        representative_id=context.get("representative_id"),
+        initiative_id=context.get("initiative_id"),
         created_at=now,
         next_attempt_at=now,
         attempts=0,

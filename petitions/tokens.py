@@ -5,6 +5,8 @@ from flask import current_app
 from verification.tokens import TokenInvalid, TokenService
 
 CONFIRM_SIGNATURE = "confirm-signature"
+CONFIRM_REPRESENTATIVE = "confirm-representative"
+MANAGE_INITIATIVE = "manage-initiative"
 
 
 def token_service(purpose: str) -> TokenService:
@@ -33,3 +35,38 @@ def signature_id_of(payload: dict) -> int:
     if not isinstance(value, int):
         raise TokenInvalid("no signature in token")
     return value
+
+
+def _int_field(payload: dict, key: str) -> int:
+    value = payload.get(key)
+    if not isinstance(value, int):
+        raise TokenInvalid(f"no {key} in token")
+    return value
+
+
+def representative_token(representative_id: int, now) -> str:
+    """Return the token of the link by which a representative confirms their role."""
+    return token_service(CONFIRM_REPRESENTATIVE).dumps({"rep": representative_id}, now)
+
+
+def read_representative_token(token: str, now) -> int:
+    """Return the representative id of a confirmation token, or raise a token error."""
+    payload = token_service(CONFIRM_REPRESENTATIVE).loads(
+        token, max_age=current_app.config["REPRESENTATIVE_LINK_MAX_AGE"], now=now
+    )
+    return _int_field(payload, "rep")
+
+
+def management_token(initiative_id: int, representative_id: int, now) -> str:
+    """Return the token of a representative's management link for an initiative."""
+    return token_service(MANAGE_INITIATIVE).dumps(
+        {"ini": initiative_id, "rep": representative_id}, now
+    )
+
+
+def read_management_token(token: str, now) -> tuple[int, int]:
+    """Return (initiative id, representative id) of a management link, or raise."""
+    payload = token_service(MANAGE_INITIATIVE).loads(
+        token, max_age=current_app.config["MANAGEMENT_LINK_MAX_AGE"], now=now
+    )
+    return _int_field(payload, "ini"), _int_field(payload, "rep")

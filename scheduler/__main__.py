@@ -2,10 +2,15 @@
 
 import contextlib
 import logging
+import signal
 
 from petitions import create_app
 
-from .runner import build_scheduler
+from .runner import build_scheduler, new_holder, release_all
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main() -> None:
@@ -14,12 +19,18 @@ def main() -> None:
     # A line per run every five seconds would bury the confirmation links and the errors.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     app = create_app()
-    scheduler = build_scheduler(app)
+    holder = new_holder()
+    scheduler = build_scheduler(app, holder)
     logging.getLogger("scheduler").info(
         "scheduler running: %s", ", ".join(job.id for job in scheduler.get_jobs())
     )
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    # SIGTERM (a service manager stopping us) ends like Ctrl+C: leases are released.
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            scheduler.start()
+    finally:
+        release_all(app, holder)
 
 
 if __name__ == "__main__":

@@ -1,38 +1,78 @@
-"""Run the schedule table's sweeps in an app context, each at its interval."""
+"""Run the schedule table's sweeps in an app context, each at its interval, under a lease."""
 
 import logging
+import os
+import secrets
+import socket
 from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from petitions.extensions import db
 from petitions.jobs import run_job
+from petitions.leases import acquire_lease, release_lease
+from petitions.models import JobRun
 
 from .schedule import SCHEDULE
 
 logger = logging.getLogger(__name__)
 
 
-def run_once(app, name: str) -> None:
-    """Run one sweep at the app clock's now; log a failure and keep the scheduler alive."""
+def new_holder() -> str:
+    """Return a name for this scheduler process, unique across hosts and restarts."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def run_once(app, name: str, holder: str) -> bool:
+    """Run one sweep if this process holds its lease; say whether it ran.
+
+    A failure is logged and the scheduler goes on: the next run heals a missed one.
+    """
     with app.app_context():
         now = app.config["CLOCK"]()
+        if not acquire_lease(name, holder, now, app.config["JOB_LEASE_SECONDS"]):
+            db.session.commit()
+            return False
+        run = JobRun(name=name, holder=holder, started_at=now)
+        db.session.add(run)
+        db.session.commit()
         try:
             result = run_job(name, now)
         except Exception:
             logger.exception("job %s failed", name)
-            return
-        logger.debug("job %s: %s", name, result)
+            result = "failed"
+        run = db.session.get(JobRun, run.id)
+        run.finished_at = app.config["CLOCK"]()
+        run.result = str(result)[:200]
+        db.session.commit()
+        return True
 
 
-def build_scheduler(app, scheduler_class=BlockingScheduler):
+def release_all(app, holder: str) -> None:
+    """Release every lease of this process (called when it stops)."""
+    with app.app_context():
+        for name in SCHEDULE:
+            release_lease(name, holder)
+        db.session.commit()
+
+
+def intervals(app) -> dict[str, int]:
+    """Return the schedule table with this installation's overrides."""
+    overrides = app.config.get("SCHEDULE_OVERRIDES") or {}
+    return {
+        name: int(overrides.get(name, seconds)) for name, seconds in SCHEDULE.items()
+    }
+
+
+def build_scheduler(app, holder: str, scheduler_class=BlockingScheduler):
     """Return a scheduler with every job of the table (not started)."""
     scheduler = scheduler_class(timezone=app.config["TIMEZONE"])
-    for name, seconds in SCHEDULE.items():
+    for name, seconds in intervals(app).items():
         scheduler.add_job(
             run_once,
             IntervalTrigger(seconds=seconds),
-            args=(app, name),
+            args=(app, name, holder),
             id=name,
             max_instances=1,
             coalesce=True,

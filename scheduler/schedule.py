@@ -1,8 +1,13 @@
 """The one schedule table: which sweep runs how often."""
 
 # job id -> seconds between runs. Every job is an idempotent sweep, so a missed or late
-# run is healed by the next one.
+# run is healed by the next one. SCHEDULE_OVERRIDES in the configuration can change an
+# interval for one installation.
 SCHEDULE: dict[str, int] = {
     "deliver-outbox": 5,
     "expire-pending-signatures": 3600,
+    "close-ended-collections": 300,
+    "notify-threshold-reached": 60,
+    "send-council-reminders": 3600,
+    "purge-personal-data": 3600,
 }

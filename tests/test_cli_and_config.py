@@ -145,11 +145,11 @@ def test_the_scheduler_table_names_only_existing_jobs_and_runs_them(
     from scheduler.schedule import SCHEDULE
 
     assert set(SCHEDULE) <= set(JOBS)
-    scheduler = build_scheduler(app, BackgroundScheduler)
+    scheduler = build_scheduler(app, "test-holder", BackgroundScheduler)
     assert {job.id for job in scheduler.get_jobs()} == set(SCHEDULE)
     sign(make_initiative())
     db.session.commit()
-    run_once(app, "deliver-outbox")
+    assert run_once(app, "deliver-outbox", "test-holder")
     assert len(list(Path(app.config["MAIL_FILE_DIRECTORY"]).glob("*.eml"))) == 1
 
 
@@ -173,4 +173,7 @@ def test_the_scheduler_process_starts_and_stops(tmp_path):
     finally:
         process.terminate()
         output = process.communicate(timeout=10)[0].decode()
-    assert "scheduler running: deliver-outbox, expire-pending-signatures" in output
+    assert (
+        "scheduler running: deliver-outbox, expire-pending-signatures, close-ended-collections"
+        in output
+    )

@@ -2,12 +2,16 @@
 
 import enum
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from .lifecycle import ConsultationMeeting, Representative
 
 
 def utcnow() -> datetime:
