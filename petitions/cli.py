@@ -18,6 +18,7 @@ SAMPLE_STREETS = Path(__file__).resolve().parent.parent / "data" / "streets-samp
 
 jobs_cli = AppGroup("jobs", help="Run the scheduled sweeps by hand.")
 streets_cli = AppGroup("streets", help="Manage the street register.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
 
 
 def parse_now(value: str | None) -> datetime:
@@ -68,6 +69,17 @@ def streets_import(file: Path):
     click.echo(f"{count} street rows imported")
 
 
+@audit_cli.command("verify")
+def audit_verify():
+    """Check every link of the audit log's hash chain; name the first broken one."""
+    from .audit import verify_chain
+
+    report = verify_chain()
+    if not report.ok:
+        raise click.ClickException(f"audit log broken: {report.problem}")
+    click.echo(f"audit log intact: {report.entries} entries")
+
+
 @click.command("setup")
 @with_appcontext
 @click.option(
@@ -89,6 +101,10 @@ def setup(demo: bool):
 
 def register_cli(app) -> None:
     """Attach the command groups to the app."""
+    from .staff import staff_cli
+
+    app.cli.add_command(staff_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(streets_cli)
     app.cli.add_command(setup)

@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request
-from flask_babel import format_date, format_number, get_locale
+from flask_babel import format_date, format_datetime, format_number, get_locale
 
 bp = Blueprint("i18n", __name__)
 
@@ -73,6 +73,11 @@ def register_template_helpers(app) -> None:
     @app.template_filter("number")
     def _number(value):
         return format_number(value)
+
+    @app.template_filter("legal_datetime")
+    def _legal_datetime(moment):
+        # Flask-Babel shows instants in the legal time zone (select_timezone).
+        return format_datetime(moment, format="long") if moment else ""
 
     @app.template_filter("legal_date")
     def _legal_date(day):

@@ -14,7 +14,14 @@ from sqlalchemy import create_engine, text
 from petitions import create_app
 from petitions.cli import SAMPLE_STREETS, import_streets
 from petitions.extensions import db
-from petitions.models import Initiative, InitiativeState, InitiativeText
+from petitions.models import (
+    Initiative,
+    InitiativeState,
+    InitiativeText,
+    Representative,
+    Staff,
+    StaffRole,
+)
 
 POSTGRES_URL = os.environ.get("PETITIONS_TEST_DATABASE_URL")
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -142,9 +149,12 @@ def client(app):
 
 @pytest.fixture
 def make_initiative(app, clock):
-    """Return a builder of initiatives (collecting, with French and Dutch texts)."""
+    """Return a builder of initiatives (collecting, with French and Dutch texts).
 
-    def build(**overrides) -> Initiative:
+    ``representatives=N`` adds N confirmed representatives (rep1@example.be ...).
+    """
+
+    def build(representatives: int = 0, **overrides) -> Initiative:
         today = clock.now.date()
         values = {
             "slug": f"initiative-{uuid.uuid4().hex[:8]}",
@@ -172,9 +182,40 @@ def make_initiative(app, clock):
                 body="Tekst NL",
             ),
         ]
+        initiative.representatives = [
+            Representative(
+                name=f"Représentant {n}",
+                email=f"rep{n}@example.be",
+                language="fr" if n % 2 else "nl",
+                confirmed_at=clock.now,
+            )
+            for n in range(1, representatives + 1)
+        ]
         db.session.add(initiative)
         db.session.commit()
         return initiative
+
+    return build
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_staff(app, clock):
+    """Return a builder of staff accounts: make_staff("secretariat") -> Staff."""
+    from werkzeug.security import generate_password_hash
+
+    def build(role: str = "secretariat", email: str | None = None) -> Staff:
+        staff = Staff(
+            email=email or f"{role}-{uuid.uuid4().hex[:6]}@bruxelles.example",
+            password_hash=generate_password_hash(STAFF_PASSWORD),
+            role=StaffRole(role),
+            created_at=clock.now,
+        )
+        db.session.add(staff)
+        db.session.commit()
+        return staff
 
     return build
 
