@@ -1,0 +1,72 @@
+"""Two scheduler processes never run the same job at once: a lease in the database."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from petitions.extensions import db
+from petitions.leases import acquire_lease, release_lease
+from petitions.models import JobRun
+from scheduler.schedule import SCHEDULE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_lease_is_held_renewed_and_taken_over_only_once_expired(app, clock):
+    now = clock.now
+    assert acquire_lease("deliver-outbox", "a", now, 60)
+    assert not acquire_lease("deliver-outbox", "b", now + timedelta(seconds=30), 60)
+    assert acquire_lease("deliver-outbox", "a", now + timedelta(seconds=50), 60)
+    assert not acquire_lease("deliver-outbox", "b", now + timedelta(seconds=100), 60)
+    assert acquire_lease("deliver-outbox", "b", now + timedelta(seconds=111), 60)
+    assert not acquire_lease("deliver-outbox", "a", now + timedelta(seconds=112), 60)
+
+
+def test_a_released_lease_can_be_taken_at_once(app, clock):
+    assert acquire_lease("purge-personal-data", "a", clock.now, 600)
+    release_lease("purge-personal-data", "a")
+    assert acquire_lease("purge-personal-data", "b", clock.now, 600)
+
+
+def test_two_scheduler_processes_started_together_never_share_a_job(app, database_url):
+    db.session.commit()
+    db.session.close()
+    env = {
+        **os.environ,
+        "PETITIONS_SECRET_KEY": json.dumps("lease-test-secret"),
+        "PETITIONS_IDENTITY_KEY": json.dumps("lease-test-identity"),
+        "PETITIONS_SQLALCHEMY_DATABASE_URI": json.dumps(database_url),
+        "PETITIONS_MAIL_FILE_DIRECTORY": json.dumps(app.config["MAIL_FILE_DIRECTORY"]),
+        "PETITIONS_SCHEDULE_OVERRIDES": json.dumps(dict.fromkeys(SCHEDULE, 1)),
+    }
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scheduler"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    try:
+        time.sleep(5)
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        errors = [p.communicate(timeout=20)[1].decode() for p in processes]
+    assert all(p.returncode == 0 for p in processes), errors
+    runs = db.session.scalars(select(JobRun).order_by(JobRun.started_at)).all()
+    for name in SCHEDULE:
+        mine = [r for r in runs if r.name == name]
+        assert len(mine) >= 3, (name, errors)
+        assert len({r.holder for r in mine}) == 1, name
+        for earlier, later in zip(mine, mine[1:], strict=False):
+            assert earlier.finished_at <= later.started_at
