@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine_events(db.engine)
 
-    from . import api, errors, i18n, initiators, public, secretariat, signing
+    from . import api, errors, feed, i18n, initiators, public, secretariat, signing
 
     app.register_blueprint(public.bp)
     app.register_blueprint(signing.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feed.bp)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(initiators.bp)
     app.register_blueprint(secretariat.bp)

@@ -1,32 +1,24 @@
 """Public, read-only JSON API under /api/v1/, described at /api/v1/openapi.json."""
 
-from flask import Blueprint, abort, current_app, jsonify
+from flask import Blueprint, abort, jsonify
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
-from . import clock, rules
+from . import audit, clock, lifecycle
 from .extensions import db
-from .models import Initiative, InitiativeState
+from .models import AuditEntry, Initiative
 from .openapi import openapi_document
-from .public import confirmed_counts
+from .public import PUBLIC_STATES, confirmed_counts
 
 bp = Blueprint("api", __name__)
 
-PUBLIC_STATES = [
-    s
-    for s in InitiativeState
-    if s not in (InitiativeState.draft, InitiativeState.submitted)
-]
+
+def _iso(value):
+    return value.isoformat() if value else None
 
 
 def initiative_json(initiative: Initiative, count: int, now) -> dict:
-    """Return the public representation of an initiative."""
-    timezone = current_app.config["TIMEZONE"]
-    deadline = initiative.council_deadline
-
-    def iso(day):
-        return day.isoformat() if day else None
-
+    """Return the public representation of an initiative, with the council's clock."""
     return {
         "slug": initiative.slug,
         "register_number": initiative.register_number,
@@ -34,12 +26,25 @@ def initiative_json(initiative: Initiative, count: int, now) -> dict:
         "titles": {t.language: t.title for t in initiative.texts},
         "threshold": initiative.threshold,
         "confirmed_count": count,
-        "collection_starts_on": iso(initiative.collection_starts_on),
-        "collection_ends_on": iso(initiative.collection_ends_on),
-        "council_deadline": iso(deadline),
-        "council_days_left": rules.days_left(deadline, now, timezone)
-        if deadline
-        else None,
+        "collection_starts_on": _iso(initiative.collection_starts_on),
+        "collection_ends_on": _iso(initiative.collection_ends_on),
+        "filed_at": _iso(initiative.filed_at),
+        "council_deadline": _iso(initiative.council_deadline),
+        "council_days_left": lifecycle.council_days_left(initiative, now),
+        "overdue": lifecycle.is_overdue(initiative, now),
+        "outcome": initiative.outcome.value if initiative.outcome else None,
+        "vote_date": _iso(initiative.vote_date),
+        "minutes_url": initiative.minutes_url,
+    }
+
+
+def timeline_json(entry: AuditEntry) -> dict:
+    """Return one public audit entry of an initiative's timeline."""
+    return {
+        "at": entry.at.isoformat(),
+        "action": entry.action,
+        "reason": entry.reason or "",
+        "details": entry.details or {},
     }
 
 
@@ -61,11 +66,13 @@ def initiatives():
 
 @bp.get("/api/v1/initiatives/<slug>")
 def initiative(slug: str):
-    """Return one public initiative."""
+    """Return one public initiative with its public timeline."""
     row = db.session.scalar(select(Initiative).where(Initiative.slug == slug))
     if row is None or row.state not in PUBLIC_STATES:
         abort(404)
-    return jsonify(initiative_json(row, row.confirmed_count(), clock.now()))
+    body = initiative_json(row, row.confirmed_count(), clock.now())
+    body["timeline"] = [timeline_json(e) for e in audit.timeline(row)]
+    return jsonify(body)
 
 
 @bp.get("/api/v1/openapi.json")

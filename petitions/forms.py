@@ -117,6 +117,11 @@ class SignatureForm(FlaskForm):
         ],
     )
 
+    # Separate from consent and never ticked in advance: an opt-in, not a condition.
+    notify_decision = BooleanField(
+        _l("Send me one e-mail when the council decides on this initiative.")
+    )
+
     def validate_birth_date(self, field):
         if field.data and field.data.year < 1900:
             raise ValidationError(_l("Please check the year of your date of birth."))

@@ -1,10 +1,62 @@
 """The OpenAPI 3.1 document of the public API."""
 
 _DATE = {"type": ["string", "null"], "format": "date"}
+_INSTANT = {"type": ["string", "null"], "format": "date-time"}
+
+TIMELINE_ENTRY_SCHEMA = {
+    "type": "object",
+    "required": ["at", "action", "reason", "details"],
+    "properties": {
+        "at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the step was recorded (an instant, UTC).",
+        },
+        "action": {
+            "type": "string",
+            "description": "The step.",
+            "enum": [
+                "submitted",
+                "admissible",
+                "inadmissible",
+                "withdrawn",
+                "closed",
+                "threshold-reached",
+                "filed",
+                "verified",
+                "insufficient",
+                "with-council",
+                "consultation-scheduled",
+                "agenda-set",
+                "decided",
+            ],
+        },
+        "reason": {
+            "type": "string",
+            "description": "The published reasons of a decision (empty when none).",
+        },
+        "details": {
+            "type": "object",
+            "description": "What the step set, by action: register_number (admissible); "
+            "failed checklist items (inadmissible); confirmed (closed); "
+            "council_deadline (filed); valid, invalid (verified, insufficient); "
+            "starts_at, place (consultation-scheduled); agenda_date (agenda-set); "
+            "outcome, vote_date, minutes_url (decided).",
+            "additionalProperties": True,
+        },
+    },
+}
 
 INITIATIVE_SCHEMA = {
     "type": "object",
-    "required": ["slug", "state", "titles", "threshold", "confirmed_count"],
+    "required": [
+        "slug",
+        "state",
+        "titles",
+        "threshold",
+        "confirmed_count",
+        "overdue",
+    ],
     "properties": {
         "slug": {"type": "string"},
         "register_number": {"type": ["string", "null"], "example": "2027-004"},
@@ -35,7 +87,35 @@ INITIATIVE_SCHEMA = {
             **_DATE,
             "description": "Last day for the council's vote.",
         },
-        "council_days_left": {"type": ["integer", "null"]},
+        "council_days_left": {
+            "type": ["integer", "null"],
+            "description": "Legal days left for the council's vote, the deadline "
+            "included; null when no council clock runs (before filing, after the vote).",
+        },
+        "filed_at": {
+            **_INSTANT,
+            "description": "When the initiative was filed with the council.",
+        },
+        "overdue": {
+            "type": "boolean",
+            "description": "The council's deadline passed without a recorded vote.",
+        },
+        "outcome": {
+            "type": ["string", "null"],
+            "enum": ["adopted", "amended", "rejected", None],
+            "description": "The council's decision, once voted.",
+        },
+        "vote_date": {**_DATE, "description": "Day of the council's vote."},
+        "minutes_url": {
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": "The minutes of the council meeting that voted.",
+        },
+        "timeline": {
+            "type": "array",
+            "description": "Public steps, oldest first (in the detail only).",
+            "items": {"$ref": "#/components/schemas/TimelineEntry"},
+        },
     },
 }
 
@@ -48,7 +128,8 @@ def openapi_document() -> dict:
             "title": "City of Brussels citizens' initiatives",
             "version": "1.0.0",
             "description": "Public, read-only data on citizens' initiatives. Dates are "
-            "legal days in Europe/Brussels.",
+            "legal days in Europe/Brussels. An Atom feed of the initiatives' steps is "
+            "at /feed.atom (one initiative: /initiatives/{slug}/feed.atom).",
         },
         "paths": {
             "/api/v1/initiatives": {
@@ -112,5 +193,10 @@ def openapi_document() -> dict:
                 }
             },
         },
-        "components": {"schemas": {"Initiative": INITIATIVE_SCHEMA}},
+        "components": {
+            "schemas": {
+                "Initiative": INITIATIVE_SCHEMA,
+                "TimelineEntry": TIMELINE_ENTRY_SCHEMA,
+            }
+        },
     }

@@ -44,6 +44,7 @@ class SignatoryDetails:
     postcode: str
     email: str
     language: str
+    notify_decision: bool = False
 
 
 def _identity_key() -> bytes:
@@ -132,6 +133,7 @@ def submit_signature(
             email=details.email,
             language=details.language,
             neighbourhood=street.neighbourhood,
+            notify_decision=bool(details.notify_decision),
             created_at=now,
             mails_sent=1,
         )

@@ -90,3 +90,43 @@ def test_the_suite_runs_on_the_database_it_was_asked_for(app):
     from .conftest import POSTGRES_URL
 
     assert db.engine.dialect.name == ("postgresql" if POSTGRES_URL else "sqlite")
+
+
+def test_every_key_of_a_real_answer_is_described_in_the_openapi_document(
+    client, make_initiative, make_staff, clock
+):
+    from .test_public_lifecycle import decide, filed
+
+    decide(filed(make_initiative, clock), make_staff(), clock)
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    initiative = schemas["Initiative"]
+    (item,) = client.get("/api/v1/initiatives").get_json()["initiatives"]
+    detail = client.get(f"/api/v1/initiatives/{item['slug']}").get_json()
+    assert set(item) | set(detail) <= set(initiative["properties"])
+    assert set(initiative["required"]) <= set(item)
+    assert set(initiative["properties"]) == set(detail)
+    for entry in detail["timeline"]:
+        assert set(entry) == set(schemas["TimelineEntry"]["properties"])
+        assert (
+            entry["action"] in schemas["TimelineEntry"]["properties"]["action"]["enum"]
+        )
+
+
+def test_the_detail_carries_the_public_timeline_and_the_list_does_not(
+    client, make_initiative, clock
+):
+    from .test_public_lifecycle import filed
+
+    initiative = filed(make_initiative, clock)
+    detail = client.get(f"/api/v1/initiatives/{initiative.slug}").get_json()
+    assert detail["timeline"] == [
+        {
+            "at": "2027-03-10T09:00:00+00:00",
+            "action": "filed",
+            "reason": "",
+            "details": {"council_deadline": "2028-03-10"},
+        }
+    ]
+    assert detail["outcome"] is None and detail["vote_date"] is None
+    (item,) = client.get("/api/v1/initiatives").get_json()["initiatives"]
+    assert "timeline" not in item

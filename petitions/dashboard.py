@@ -1,0 +1,259 @@
+"""The initiators' dashboard: its figures, read from the database, and its SVG chart."""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from . import rules
+from .extensions import db
+from .models import (
+    Initiative,
+    InitiativeState,
+    OutboxMessage,
+    Signature,
+    SignatureState,
+)
+
+# Below this, a count per neighbourhood could point at a few neighbours: shown as "< 10".
+SMALL_CELL = 10
+
+STATE_LABELS = {
+    InitiativeState.draft: _l("Draft"),
+    InitiativeState.submitted: _l("Submitted: the secretariat checks admissibility"),
+    InitiativeState.inadmissible: _l("Inadmissible"),
+    InitiativeState.collecting: _l("Collecting signatures"),
+    InitiativeState.closed: _l("Closed: the collection ended below the threshold"),
+    InitiativeState.filed: _l("Filed with the council: signatures being verified"),
+    InitiativeState.verified: _l("Signatures verified"),
+    InitiativeState.insufficient: _l("Not enough valid signatures"),
+    InitiativeState.with_council: _l("With the council"),
+    InitiativeState.decided: _l("Decided by the council"),
+    InitiativeState.withdrawn: _l("Withdrawn"),
+}
+
+MAIL_LABELS = {
+    "confirm-representative": _l("Request to confirm as representative"),
+    "management-link": _l("Management link"),
+    "admissibility-decision": _l("Admissibility decision"),
+    "threshold-reached": _l("Threshold reached"),
+    "verification-result": _l("Result of the signature verification"),
+    "consultation-scheduled": _l("Consultation meeting scheduled"),
+    "council-decided": _l("The council's decision"),
+}
+
+
+def pending_count(initiative: Initiative) -> int:
+    """Return the signatures waiting for their signatory's confirmation."""
+    return db.session.scalar(
+        select(func.count(Signature.id)).where(
+            Signature.initiative_id == initiative.id,
+            Signature.state == SignatureState.pending,
+        )
+    )
+
+
+def _last_chart_day(initiative: Initiative, now: datetime, timezone: str) -> date:
+    last = rules.legal_day(now, timezone)
+    if initiative.collection_ends_on:
+        last = min(last, initiative.collection_ends_on)
+    if initiative.filed_at:
+        last = min(last, rules.legal_day(initiative.filed_at, timezone))
+    return last
+
+
+def signatures_per_day(
+    initiative: Initiative, now: datetime, timezone: str
+) -> list[tuple[date, int]]:
+    """Return the confirmed signatures per legal day, from the first one's day on.
+
+    Days without a signature count as 0, so that the chart and the table show the
+    pace of the collection; the series runs until today, or the end of collection.
+    """
+    instants = db.session.scalars(
+        select(Signature.confirmed_at).where(
+            Signature.initiative_id == initiative.id,
+            Signature.state == SignatureState.confirmed,
+            Signature.confirmed_at.is_not(None),
+        )
+    ).all()
+    per_day = Counter(rules.legal_day(moment, timezone) for moment in instants)
+    if not per_day:
+        return []
+    first = min(per_day)
+    last = max(max(per_day), _last_chart_day(initiative, now, timezone))
+    return [
+        (first + timedelta(days=n), per_day.get(first + timedelta(days=n), 0))
+        for n in range((last - first).days + 1)
+    ]
+
+
+@dataclass
+class NeighbourhoodCount:
+    name: str | None  # None: signatures whose neighbourhood is not known
+    kind: str  # "count" (shown), "small" (1-9, shown as "< 10") or "hidden"
+    count: int | None = None  # only for "count": a masked figure never leaves here
+
+
+def _gives_away_a_small_count(small: list[int], hidden: list[int]) -> bool:
+    # The total is on the page; the unknown cells therefore add up to a known sum.
+    # Small cells (1-9) and hidden large ones (10+) are unknown: a small one is given
+    # away when only one value fits, e.g. a single "< 10" cell, or two cells of 1.
+    if not small:
+        return False
+    total, cells = sum(small), len(small)
+    if not hidden:
+        return cells == 1 or total == cells or total == (SMALL_CELL - 1) * cells
+    return total == cells and all(h == SMALL_CELL for h in hidden)
+
+
+def neighbourhood_counts(initiative: Initiative) -> list[NeighbourhoodCount] | None:
+    """Return the confirmed signatures per neighbourhood, small counts masked.
+
+    Counts of 1 to 9 show as "< 10"; when the total and the other cells would give a
+    small count away, the smallest large counts are hidden too. None when no safe
+    table exists (nothing to show, or every cell would have to be hidden).
+    """
+    rows = db.session.execute(
+        select(Signature.neighbourhood, func.count(Signature.id))
+        .where(
+            Signature.initiative_id == initiative.id,
+            Signature.state == SignatureState.confirmed,
+        )
+        .group_by(Signature.neighbourhood)
+    ).all()
+    if not rows:
+        return None
+    small = [count for _name, count in rows if count < SMALL_CELL]
+    large = sorted(count for _name, count in rows if count >= SMALL_CELL)
+    hidden: list[int] = []
+    while _gives_away_a_small_count(small, hidden):
+        if not large:
+            return None
+        hidden.append(large.pop(0))
+    cells = []
+    for name, count in sorted(rows, key=lambda row: (row[0] is None, row[0] or "")):
+        if count < SMALL_CELL:
+            cells.append(NeighbourhoodCount(name, "small"))
+        elif count in hidden:
+            hidden.remove(count)
+            cells.append(NeighbourhoodCount(name, "hidden"))
+        else:
+            cells.append(NeighbourhoodCount(name, "count", count))
+    return cells
+
+
+@dataclass
+class SentMail:
+    label: str
+    recipient_name: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def sent_mails(initiative: Initiative) -> list[SentMail]:
+    """Return every mail the service wrote to the initiative's representatives."""
+    names = {r.id: r.name for r in initiative.representatives}
+    if not names:
+        return []
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.representative_id.in_(names))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    return [
+        SentMail(
+            label=MAIL_LABELS.get(m.template, m.template),
+            recipient_name=names[m.representative_id],
+            created_at=m.created_at,
+            sent_at=m.sent_at,
+        )
+        for m in messages
+    ]
+
+
+# The chart's drawing area, in viewBox units. The SVG takes the width of its container
+# up to CHART_MAX_WIDTH: on a 360 px phone the labels stay about 13 px high, on a wide
+# screen they do not grow past about 21 px.
+CHART_WIDTH, CHART_HEIGHT = 360, 220
+CHART_MAX_WIDTH = "32rem"
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 44, 10, 14, 40
+FONT_SIZE = 15
+
+
+def nice_ceiling(value: int) -> int:
+    """Return the smallest of 1, 2, 4, 6, 8, 10, 20, 40 ... at least ``value``."""
+    if value <= 1:
+        return 1
+    step = 1
+    while True:
+        for factor in (2, 4, 6, 8, 10):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
+
+
+def bar_chart(
+    series: list[tuple[str, int]],
+    *,
+    title: str,
+    description: str,
+    number: Callable[[int], str] = str,
+    chart_id: str = "chart",
+) -> Markup:
+    """Return an inline SVG bar chart of ``series`` (label, value), readable without JS.
+
+    The chart is an image with a title and a description for screen readers; its
+    axis labels are text, so they scale and stay sharp. Pages give the figures in a
+    table beside it.
+    """
+    plot_width = CHART_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = CHART_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    top = nice_ceiling(max((v for _label, v in series), default=0))
+    base_y = MARGIN_TOP + plot_height
+    step = plot_width / max(len(series), 1)
+    bar_width = max(step * 0.8, 0.5)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
+        f'viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="100%" '
+        f'style="max-width: {CHART_MAX_WIDTH}; height: auto" '
+        f'preserveAspectRatio="xMidYMid meet" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-size="{FONT_SIZE}" font-family="system-ui, sans-serif">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+    ]
+    for value in (0, top) if top == 1 else (0, top // 2, top):
+        y = base_y - plot_height * value / top
+        parts.append(
+            f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{CHART_WIDTH - MARGIN_RIGHT}" '
+            f'y2="{y:.1f}" stroke="#767676" stroke-width="{1 if value else 1.5}"/>'
+            f'<text x="{MARGIN_LEFT - 6}" y="{y + FONT_SIZE / 3:.1f}" '
+            f'text-anchor="end" fill="#1a1a1a">{escape(number(value))}</text>'
+        )
+    for index, (label, value) in enumerate(series):
+        height = plot_height * value / top
+        x = MARGIN_LEFT + index * step + (step - bar_width) / 2
+        parts.append(
+            f'<rect x="{x:.2f}" y="{base_y - height:.2f}" width="{bar_width:.2f}" '
+            f'height="{height:.2f}" fill="#0b4f8a"><title>{escape(label)}: '
+            f"{escape(number(value))}</title></rect>"
+        )
+    if series:
+        label_y = base_y + FONT_SIZE + 8
+        parts.append(
+            f'<text x="{MARGIN_LEFT}" y="{label_y}" fill="#1a1a1a">'
+            f"{escape(series[0][0])}</text>"
+        )
+        if len(series) > 1:
+            parts.append(
+                f'<text x="{CHART_WIDTH - MARGIN_RIGHT}" y="{label_y}" '
+                f'text-anchor="end" fill="#1a1a1a">{escape(series[-1][0])}</text>'
+            )
+    parts.append("</svg>")
+    # Every text and label above went through escape(); the rest is numbers.
+    return Markup("".join(parts))  # noqa: S704

@@ -1,0 +1,318 @@
+"""What the public sees of an initiative's life: timeline, council deadline, decision."""
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from petitions import lifecycle, rules
+from petitions.extensions import db
+from petitions.models import InitiativeState, Outcome, Signature, SignatureState
+
+from .conftest import confirmation_link, csrf_token
+
+MINUTES = "https://www.bruxelles.be/conseil/pv-2027-12.pdf"
+
+
+def counted(initiative, clock, n=1):
+    """Add ``n`` confirmed signatures, so that the initiative can be filed."""
+    for _ in range(n):
+        db.session.add(
+            Signature(
+                initiative_id=initiative.id,
+                state=SignatureState.confirmed,
+                language="fr",
+                created_at=clock.now,
+                confirmed_at=clock.now,
+            )
+        )
+    db.session.commit()
+
+
+def filed(make_initiative, clock, **fields):
+    """Return an initiative filed with the council at the clock's instant."""
+    initiative = make_initiative(threshold=1, representatives=1, **fields)
+    counted(initiative, clock)
+    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    db.session.commit()
+    return initiative
+
+
+def decide(initiative, staff, clock, outcome=Outcome.adopted):
+    """Verify the signatures and record the council's vote today."""
+    lifecycle.record_verification(initiative, staff, initiative.threshold, 0, clock.now)
+    today = rules.legal_day(clock.now, "Europe/Brussels")
+    lifecycle.record_vote(initiative, staff, today, outcome, MINUTES, clock.now)
+    db.session.commit()
+
+
+def confirm_signature(client, mailbox):
+    link = confirmation_link(mailbox()[-1])
+    client.post(link, data={"csrf_token": csrf_token(client, link)})
+
+
+def page(client, initiative) -> str:
+    response = client.get(f"/initiatives/{initiative.slug}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_decision_opt_in_is_a_separate_unticked_checkbox(client, make_initiative):
+    html = page(client, make_initiative())
+    checkbox = re.search(r"<input[^>]*name=\"notify_decision\"[^>]*>", html).group(0)
+    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
+    assert '<label for="notify_decision">Send me one e-mail when the council' in html
+    assert html.index('name="consent"') < html.index('name="notify_decision"')
+
+
+def test_the_opt_in_is_stored_only_when_ticked(make_initiative, sign):
+    initiative = make_initiative()
+    sign(initiative, surname="Peeters", email="p@example.be", notify_decision="y")
+    sign(initiative, surname="Dubois", email="d@example.be")
+    rows = db.session.scalars(select(Signature).order_by(Signature.surname)).all()
+    assert [(s.surname, s.notify_decision) for s in rows] == [
+        ("Dubois", False),
+        ("Peeters", True),
+    ]
+
+
+def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_language(
+    client, make_initiative, make_staff, sign, mailbox, clock
+):
+    initiative = make_initiative(threshold=3)
+    sign(initiative, email="nl@example.be", language="nl", notify_decision="y")
+    confirm_signature(client, mailbox)
+    sign(initiative, surname="Leroy", email="fr@example.be", notify_decision="y")
+    confirm_signature(client, mailbox)
+    sign(initiative, surname="Dubois", email="no@example.be", language="fr")
+    confirm_signature(client, mailbox)
+    sign(initiative, surname="Lambert", email="pending@example.be", notify_decision="y")
+    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    db.session.commit()
+
+    before = len(mailbox())
+
+    decide(initiative, make_staff(), clock)
+    new = {m["To"]: m for m in mailbox()[before:]}
+    assert len(mailbox()) == before + 2
+    assert set(new) == {"nl@example.be", "fr@example.be"}
+    assert new["nl@example.be"]["Content-Language"] == "nl"
+    assert "Banken op de Grote Markt" in new["nl@example.be"]["Subject"]
+    assert new["fr@example.be"]["Content-Language"] == "fr"
+    assert "Des bancs sur la Grand-Place" in new["fr@example.be"]["Subject"]
+
+
+def review(initiative, staff, clock, failed=None):
+    """Record the admissibility checklist; ``failed`` maps items to their reasons."""
+    failed = failed or {}
+    checklist = {
+        item: (item not in failed, failed.get(item, ""))
+        for item in lifecycle.ADMISSIBILITY_CHECKLIST
+    }
+    lifecycle.review_admissibility(initiative, staff, checklist, clock.now)
+    db.session.commit()
+
+
+def test_the_timeline_shows_an_inadmissibility_with_its_date_and_reason(
+    client, make_initiative, make_staff, clock
+):
+    initiative = make_initiative(state=InitiativeState.draft, representatives=1)
+    lifecycle.submit_initiative(initiative, clock.now, "representative:1")
+    clock.set("2027-03-15T10:00:00+01:00")
+    review(
+        initiative,
+        make_staff(),
+        clock,
+        {"municipal_competence": "Public transport is a regional matter & not ours."},
+    )
+    html = page(client, initiative)
+    timeline = html[html.index('id="timeline-title"') :]
+    assert '<time datetime="2027-03-10">March 10, 2027</time>' in timeline
+    assert "Submitted to the council secretariat" in timeline
+    assert '<time datetime="2027-03-15">March 15, 2027</time>' in timeline
+    assert "Declared inadmissible" in timeline
+    assert "Reason: Public transport is a regional matter &amp; not ours." in timeline
+    assert "declared this initiative inadmissible" in html
+    assert "staff:" not in html
+
+
+def test_the_timeline_follows_an_initiative_to_the_council_s_decision(
+    client, make_initiative, make_staff, clock
+):
+    initiative = make_initiative(state=InitiativeState.submitted, threshold=1)
+    staff = make_staff()
+    review(initiative, staff, clock)
+    counted(initiative, clock)
+    clock.set("2027-04-02T09:00:00+02:00")
+    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    db.session.commit()
+    clock.set("2027-06-01T09:00:00+02:00")
+    lifecycle.record_verification(initiative, staff, 1, 0, clock.now)
+    lifecycle.set_agenda_date(initiative, staff, date(2027, 6, 21), clock.now)
+    db.session.commit()
+    clock.set("2027-06-22T09:00:00+02:00")
+    lifecycle.record_vote(
+        initiative, staff, date(2027, 6, 21), Outcome.amended, MINUTES, clock.now
+    )
+    db.session.commit()
+
+    html = page(client, initiative)
+    timeline = html[html.index("<ol>") : html.index("</ol>")]
+    steps = re.findall(r'<time datetime="([\d-]+)">[^<]*</time>: ([^.]+)\.', timeline)
+    assert steps == [
+        ("2027-03-10", "Declared admissible: signature collection opened"),
+        ("2027-04-02", "Filed with the municipal council"),
+        ("2027-06-01", "Signatures verified: threshold reached"),
+        ("2027-06-01", "Taken up by the municipal council"),
+        ("2027-06-01", "Put on the council&#39;s agenda"),
+        ("2027-06-22", "Decided by the municipal council"),
+    ]
+    assert "Register number 2027-001." in timeline
+    assert "The council must vote by April 2, 2028." in timeline
+    assert "Outcome: Adopted with amendments." in timeline
+    assert f'<a href="{MINUTES}">' in html
+    assert "June 21, 2027" in html
+    assert "Sign this initiative" in html and 'name="surname"' not in html
+
+
+def test_filing_shows_the_council_deadline_and_days_left(
+    client, make_initiative, clock
+):
+    clock.set("2027-01-31T10:00:00+01:00")
+    initiative = filed(make_initiative, clock)
+    html = page(client, initiative)
+    assert '<time datetime="2027-01-31">January 31, 2027</time>' in html
+    assert '<time datetime="2028-01-31">January 31, 2028</time> (366 days left)' in html
+    body = client.get(f"/api/v1/initiatives/{initiative.slug}").get_json()
+    assert body["filed_at"] == "2027-01-31T09:00:00+00:00"
+    assert body["council_deadline"] == "2028-01-31"
+    assert body["council_days_left"] == 366
+    assert body["overdue"] is False
+
+
+@pytest.mark.parametrize(
+    "filed_at, deadline",
+    [
+        ("2027-08-31T12:00:00+02:00", "2028-02-29"),
+        ("2026-08-31T12:00:00+02:00", "2027-02-28"),
+    ],
+)
+def test_six_months_from_31_august_end_on_the_last_day_of_february(
+    app, client, make_initiative, clock, filed_at, deadline
+):
+    app.config["COUNCIL_DEADLINE_MONTHS"] = 6
+    clock.set(filed_at)
+    initiative = filed(make_initiative, clock)
+    body = client.get(f"/api/v1/initiatives/{initiative.slug}").get_json()
+    assert body["council_deadline"] == deadline
+    assert f'<time datetime="{deadline}">' in page(client, initiative)
+
+
+def public_surfaces(client, initiative) -> dict:
+    """Return what home, page, API and feed say about an initiative."""
+    return {
+        "home": client.get("/").get_data(as_text=True),
+        "page": page(client, initiative),
+        "api": client.get(f"/api/v1/initiatives/{initiative.slug}").get_json(),
+        "list": client.get("/api/v1/initiatives").get_json()["initiatives"][0],
+        "feed": client.get("/feed.atom").get_data(as_text=True),
+    }
+
+
+@pytest.mark.parametrize(
+    "filed_at, moment, overdue",
+    [
+        # Deadline 31 January 2028; 23:30 in Brussels is 22:30 UTC (winter time).
+        ("2027-01-31T10:00:00+01:00", "2028-01-31T23:30:00+01:00", False),
+        # 00:30 on 1 February in Brussels is still 31 January in UTC.
+        ("2027-01-31T10:00:00+01:00", "2028-02-01T00:30:00+01:00", True),
+        # Deadline 15 July 2028; 23:30 in Brussels is 21:30 UTC (summer time).
+        ("2027-07-15T10:00:00+02:00", "2028-07-15T23:30:00+02:00", False),
+        ("2027-07-15T10:00:00+02:00", "2028-07-16T09:00:00+02:00", True),
+    ],
+)
+def test_a_passed_deadline_is_shown_as_overdue_everywhere_from_the_next_day(
+    client, make_initiative, clock, filed_at, moment, overdue
+):
+    clock.set(filed_at)
+    initiative = filed(make_initiative, clock)
+    clock.set(moment)
+    seen = public_surfaces(client, initiative)
+    for name in ("home", "page", "feed"):
+        assert ("Overdue" in seen[name]) is overdue, name
+    assert seen["api"]["overdue"] is overdue
+    assert seen["list"]["overdue"] is overdue
+    assert seen["api"]["council_days_left"] == (0 if overdue else 1)
+
+
+def test_a_decided_initiative_is_no_longer_overdue(
+    client, make_initiative, make_staff, clock
+):
+    clock.set("2027-01-31T10:00:00+01:00")
+    initiative = filed(make_initiative, clock)
+    clock.set("2028-02-10T10:00:00+01:00")
+    assert "Overdue" in page(client, initiative)
+
+    decide(initiative, make_staff(), clock, Outcome.rejected)
+    seen = public_surfaces(client, initiative)
+    for name in ("home", "page", "feed"):
+        assert "Overdue" not in seen[name], name
+    assert "Rejected" in seen["home"] and "Rejected" in seen["page"]
+    assert seen["api"]["overdue"] is False
+    assert seen["api"]["outcome"] == "rejected"
+    assert seen["api"]["vote_date"] == "2028-02-10"
+    assert seen["api"]["minutes_url"] == MINUTES
+    assert seen["api"]["council_days_left"] is None
+
+
+def test_the_home_page_lists_initiatives_awaiting_the_council_after_those_open(
+    client, make_initiative, clock
+):
+    make_initiative(slug="open-one")
+    filed(make_initiative, clock, slug="awaiting-one")
+    html = client.get("/").get_data(as_text=True)
+    assert html.index("Initiatives open for signing") < html.index(
+        "/initiatives/open-one"
+    )
+    assert html.index("/initiatives/open-one") < html.index("Awaiting the council")
+    awaiting = html[html.index("Awaiting the council") : html.index("Recently decided")]
+    assert "/initiatives/awaiting-one" in awaiting
+    assert "Council deadline: March 10, 2028 (367 days left)" in awaiting
+
+
+@pytest.mark.parametrize(
+    "state, sentence",
+    [
+        (InitiativeState.inadmissible, "declared this initiative inadmissible"),
+        (InitiativeState.closed, "The collection period ended before enough"),
+        (InitiativeState.withdrawn, "The initiators withdrew this initiative."),
+        (InitiativeState.insufficient, "fewer valid signatures than needed remained"),
+    ],
+)
+def test_an_initiative_that_ended_without_a_vote_says_so(
+    client, make_initiative, state, sentence
+):
+    html = page(client, make_initiative(state=state))
+    assert sentence in html
+    assert "This initiative is not collecting signatures." in html
+
+
+def test_drafts_and_submitted_initiatives_appear_nowhere_public(
+    client, make_initiative, clock
+):
+    draft = make_initiative(state=InitiativeState.draft)
+    submitted = make_initiative(state=InitiativeState.draft, representatives=1)
+    lifecycle.submit_initiative(submitted, clock.now, "representative:1")
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    feed = client.get("/feed.atom").get_data(as_text=True)
+    listing = client.get("/api/v1/initiatives").get_json()
+    assert listing == {"initiatives": []}
+    for initiative in (draft, submitted):
+        assert initiative.slug not in home and initiative.slug not in feed
+        for path in ("", "/feed.atom"):
+            response = client.get(f"/initiatives/{initiative.slug}{path}")
+            assert response.status_code == 404
+        assert client.get(f"/api/v1/initiatives/{initiative.slug}").status_code == 404
+    assert "Grote Markt" not in feed and "<entry>" not in feed
