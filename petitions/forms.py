@@ -6,7 +6,14 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -18,10 +25,33 @@ from wtforms.validators import (
 _POSTCODE = re.compile(r"^\d{4}$")
 
 
+# New lines and tabs belong in a long text; other control characters never do.
+_ALLOWED_IN_LONG_TEXT = {"\n", "\r", "\t"}
+
+
 def no_control_characters(form, field):
     """Refuse tabs, new lines and other invisible control characters in one-line fields."""
     if field.data and any(unicodedata.category(c) in ("Cc", "Cf") for c in field.data):
         raise ValidationError(_l("Please remove the invisible control characters."))
+
+
+def no_hidden_characters(form, field):
+    """Refuse invisible control characters in a long text (new lines and tabs are fine)."""
+    if field.data and any(
+        unicodedata.category(c) in ("Cc", "Cf") and c not in _ALLOWED_IN_LONG_TEXT
+        for c in field.data
+    ):
+        raise ValidationError(_l("Please remove the invisible control characters."))
+
+
+def normalised_email(value: str) -> str:
+    """Return the normalised address, or raise ValidationError with a clear message."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(
+            _l("Please enter a valid e-mail address, for example name@example.be.")
+        ) from None
 
 
 class BirthDateField(DateField):
@@ -53,6 +83,24 @@ def text_field(label, max_length: int, required=None, **render_kw) -> StringFiel
     ]
     return StringField(
         label, filters=[_strip], validators=validators, render_kw=render_kw or None
+    )
+
+
+def long_text_field(
+    label, max_length: int, required=None, **render_kw
+) -> TextAreaField:
+    """Return a multi-line text field: trimmed, bounded, free of hidden characters.
+
+    ``required`` is the message shown when the field is left empty (None: optional).
+    """
+    validators = [DataRequired(required)] if required else []
+    validators += [
+        Length(max=max_length, message=_l("Please use at most %(max)d characters.")),
+        no_hidden_characters,
+    ]
+    render_kw.setdefault("rows", 4)
+    return TextAreaField(
+        label, filters=[_strip], validators=validators, render_kw=render_kw
     )
 
 
@@ -131,15 +179,8 @@ class SignatureForm(FlaskForm):
             raise ValidationError(_l("A postcode has four digits, for example 1000."))
 
     def validate_email(self, field):
-        if not field.data:
-            return
-        try:
-            result = validate_email(field.data, check_deliverability=False)
-        except EmailNotValidError:
-            raise ValidationError(
-                _l("Please enter a valid e-mail address, for example name@example.be.")
-            ) from None
-        field.data = result.normalized
+        if field.data:
+            field.data = normalised_email(field.data)
 
 
 class CodeForm(FlaskForm):

@@ -1,61 +1,18 @@
 """Forms of the initiators' pages: the draft, its texts, the withdrawal, the link request."""
 
-import unicodedata
-
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, TextAreaField
-from wtforms.validators import AnyOf, Length, ValidationError
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import AnyOf, ValidationError
 
-from .forms import text_field
+from .forms import long_text_field, normalised_email, text_field
 from .lifecycle import RepresentativeInput, TextInput
 
 TEXT_LANGUAGES = ("fr", "nl")
 TEXT_PARTS = ("title", "summary", "body")
 REPRESENTATIVE_ROWS = (1, 2, 3)
 REPRESENTATIVE_LANGUAGES = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
-# New lines and tabs belong in a long text; other control characters never do.
-_ALLOWED_IN_LONG_TEXT = {"\n", "\r", "\t"}
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def no_hidden_characters(form, field):
-    """Refuse invisible control characters in a long text (new lines and tabs are fine)."""
-    if field.data and any(
-        unicodedata.category(c) in ("Cc", "Cf") and c not in _ALLOWED_IN_LONG_TEXT
-        for c in field.data
-    ):
-        raise ValidationError(_l("Please remove the invisible control characters."))
-
-
-def long_text_field(label, max_length: int, **render_kw) -> TextAreaField:
-    """Return a multi-line text field: trimmed, bounded, free of hidden characters."""
-    return TextAreaField(
-        label,
-        filters=[_strip],
-        validators=[
-            Length(
-                max=max_length, message=_l("Please use at most %(max)d characters.")
-            ),
-            no_hidden_characters,
-        ],
-        render_kw=render_kw or None,
-    )
-
-
-def normalised_email(value: str) -> str:
-    """Return the normalised address, or raise ValidationError with a clear message."""
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError(
-            _l("Please enter a valid e-mail address, for example name@example.be.")
-        ) from None
 
 
 class TextsForm(FlaskForm):

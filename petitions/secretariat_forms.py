@@ -14,7 +14,6 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
-    TextAreaField,
 )
 from wtforms.validators import (
     AnyOf,
@@ -25,28 +24,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .forms import text_field
+from .forms import long_text_field, text_field
 from .lifecycle import ADMISSIBILITY_CHECKLIST
 
 TEXT_LANGUAGES = (SelectChoice("fr", "Français"), SelectChoice("nl", "Nederlands"))
 OUTCOMES = ("adopted", "amended", "rejected")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _length(max_length: int) -> Length:
-    return Length(max=max_length, message=_l("Please use at most %(max)d characters."))
-
-
-def text_area(label, max_length: int, required=None, rows: int = 4) -> TextAreaField:
-    """Return a multi-line text field: trimmed and bounded (new lines are allowed)."""
-    validators = [DataRequired(required)] if required else []
-    validators.append(_length(max_length))
-    return TextAreaField(
-        label, filters=[_strip], validators=validators, render_kw={"rows": rows}
-    )
 
 
 def day_field(label, required) -> DateField:
@@ -116,7 +98,9 @@ def _review_fields(cls):
         setattr(
             cls,
             f"{item}_reason",
-            text_area(_l("Reason (published; required when the answer is no)"), 1000),
+            long_text_field(
+                _l("Reason (published; required when the answer is no)"), 1000
+            ),
         )
     return cls
 
@@ -186,8 +170,8 @@ class TranslationForm(FlaskForm):
         ],
     )
     title = text_field(_l("Title"), 200, _l("Please enter the title."))
-    summary = text_area(_l("Summary"), 1000, _l("Please enter the summary."))
-    body = text_area(
+    summary = long_text_field(_l("Summary"), 1000, _l("Please enter the summary."))
+    body = long_text_field(
         _l("Text proposed to the municipal council"),
         20000,
         _l("Please enter the text."),
@@ -224,7 +208,7 @@ class MeetingForm(FlaskForm):
         ),
     )
     place = text_field(_l("Place"), 200, _l("Please enter the place."))
-    notes = text_area(_l("Notes (optional)"), 5000)
+    notes = long_text_field(_l("Notes (optional)"), 5000)
 
     def validate_starts_at(self, field):
         # A wall-clock time skipped when clocks go forward (02:30 on the last Sunday of
