@@ -323,17 +323,23 @@ def edit(token: str):
     return _back_to_dashboard(token, _("The texts of your draft are saved."))
 
 
-@bp.post("/manage/<token>/submit")
-def submit(token: str):
-    """Hand the draft to the secretariat for the admissibility check."""
+def _transition(token: str, operation, done: str):
+    """Apply a lifecycle operation for the link's representative, then go back."""
     initiative, representative = _managed(token)
     try:
-        submit_initiative(initiative, clock.now(), _actor(representative))
+        operation(initiative, clock.now(), _actor(representative))
     except TransitionRefused as refusal:
         return _refused(initiative, token, refusal.code)
     db.session.commit()
-    return _back_to_dashboard(
+    return _back_to_dashboard(token, done)
+
+
+@bp.post("/manage/<token>/submit")
+def submit(token: str):
+    """Hand the draft to the secretariat for the admissibility check."""
+    return _transition(
         token,
+        submit_initiative,
         _(
             "Your initiative is submitted. The secretariat checks its admissibility and will write to every representative."
         ),
@@ -377,14 +383,9 @@ def withdraw(token: str):
 @bp.post("/manage/<token>/file")
 def file(token: str):
     """File the initiative with the council once it reached its threshold."""
-    initiative, representative = _managed(token)
-    try:
-        file_initiative(initiative, clock.now(), _actor(representative))
-    except TransitionRefused as refusal:
-        return _refused(initiative, token, refusal.code)
-    db.session.commit()
-    return _back_to_dashboard(
+    return _transition(
         token,
+        file_initiative,
         _(
             "Your initiative is filed with the council. The secretariat now verifies the signatures."
         ),
