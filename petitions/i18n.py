@@ -3,7 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, request
-from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_babel import format_date, format_number, format_time, get_locale
 
 bp = Blueprint("i18n", __name__)
 
@@ -76,8 +76,11 @@ def register_template_helpers(app) -> None:
 
     @app.template_filter("legal_datetime")
     def _legal_datetime(moment):
-        # Flask-Babel shows instants in the legal time zone (select_timezone).
-        return format_datetime(moment, format="long") if moment else ""
+        # A day and an hour in the legal time zone (Flask-Babel converts to it): people
+        # read "17 octobre 2026, 22:31", not seconds and UTC offsets.
+        if not moment:
+            return ""
+        return f"{format_date(moment, format='long')}, {format_time(moment, format='short')}"
 
     @app.template_filter("legal_date")
     def _legal_date(day):
