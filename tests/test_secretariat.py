@@ -98,9 +98,10 @@ def expected_status(endpoint: str, role: str | None, method: str) -> str:
 
 
 @pytest.mark.parametrize("role", [None, "secretariat", "president", "viewer"])
-def test_every_secretariat_route_checks_the_role(app, make_staff, submitted, role):
+def test_every_secretariat_route_checks_the_role(
+    app, client, make_staff, submitted, role
+):
     initiative = submitted()
-    client = app.test_client()
     if role is not None:
         sign_in(client, make_staff(role))
     token = csrf_token(client, "/secretariat/" if role else "/secretariat/login")

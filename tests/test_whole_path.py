@@ -104,7 +104,9 @@ def test_an_initiative_from_draft_to_decision(
     clock.set("2028-01-13T00:00:01+01:00")
     run_job("close-ended-collections", clock.now)
     assert initiative.state is S.collecting
-    late = sign(initiative, form_page="/manage/request", surname="Late", email="late@example.be")
+    late = sign(
+        initiative, form_page="/manage/request", surname="Late", email="late@example.be"
+    )
     assert late.status_code == 409
 
     # 29 February 2028: the old link has expired; a new one is asked for, and the
