@@ -45,7 +45,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine_events(db.engine)
 
-    from . import api, errors, feed, i18n, initiators, public, secretariat, signing
+    from . import (
+        api,
+        errors,
+        feed,
+        i18n,
+        initiators,
+        public,
+        receipts,
+        secretariat,
+        signing,
+    )
 
     app.register_blueprint(public.bp)
     app.register_blueprint(signing.bp)
@@ -54,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(i18n.bp)
     app.register_blueprint(initiators.bp)
     app.register_blueprint(secretariat.bp)
+    app.register_blueprint(receipts.bp)
     csrf.exempt(api.bp)
     errors.register(app)
     i18n.register_template_helpers(app)
@@ -70,6 +81,14 @@ def _fill_instance_defaults(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config.get("MAIL_FILE_DIRECTORY"):
         app.config["MAIL_FILE_DIRECTORY"] = os.path.join(app.instance_path, "mail")
+    keys = app.config.get("KEYS_DIRECTORY") or os.path.join(app.instance_path, "keys")
+    app.config["KEYS_DIRECTORY"] = keys
+    for key, name in (
+        ("SEALING_PUBLIC_KEY_FILE", "sealing-public.pem"),
+        ("DOSSIER_PUBLIC_KEY_FILE", "dossier-public.pem"),
+    ):
+        if not app.config.get(key):
+            app.config[key] = os.path.join(keys, name)
     if "CLOCK" not in app.config:
         from .models import utcnow
 

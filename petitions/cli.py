@@ -80,6 +80,58 @@ def audit_verify():
     click.echo(f"audit log intact: {report.entries} entries")
 
 
+decision_cli = AppGroup("decision", help="The council's decision, to the signatories.")
+
+
+@decision_cli.command("mail")
+@click.argument("slug")
+@click.option(
+    "--key",
+    "key_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The secretariat's private sealing key (several after a rotation).",
+)
+def decision_mail(slug: str, key_files: tuple[str, ...]):
+    """Mail the council's decision to the signatories who asked for it (once)."""
+    from .lifecycle import TransitionRefused, mail_decision_to_signatories
+
+    initiative = _initiative_or_fail(slug)
+    passphrase = click.prompt("Passphrase of the private key", hide_input=True)
+    keys = _private_keys_or_fail(key_files, passphrase)
+    try:
+        sent = mail_decision_to_signatories(initiative, keys, parse_now(None))
+    except TransitionRefused as refusal:
+        raise click.ClickException(f"refused: {refusal.code}") from None
+    db.session.commit()
+    click.echo(f"{sent} decision e-mails queued")
+
+
+def _initiative_or_fail(slug: str):
+    from .models import Initiative
+
+    initiative = db.session.scalar(select(Initiative).where(Initiative.slug == slug))
+    if initiative is None:
+        raise click.ClickException(f"no initiative {slug}")
+    return initiative
+
+
+def _private_keys_or_fail(key_files, passphrase: str) -> list:
+    from verification.keys import KeyFileError, WrongPassphrase
+
+    from .keys import read_private_keys
+
+    try:
+        return read_private_keys(list(key_files), passphrase)
+    except WrongPassphrase:
+        raise click.ClickException("wrong passphrase for the private key") from None
+    except KeyFileError:
+        raise click.ClickException(
+            "this file is not a private key of the service"
+        ) from None
+
+
 @click.command("setup")
 @with_appcontext
 @click.option(
@@ -101,8 +153,11 @@ def setup(demo: bool):
 
 def register_cli(app) -> None:
     """Attach the command groups to the app."""
+    from .keys import keys_cli
     from .staff import staff_cli
 
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(decision_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(jobs_cli)

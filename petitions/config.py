@@ -76,3 +76,9 @@ STAFF_LOCKOUT_MINUTES = 15
 # How long a scheduler process holds a job's lease without renewing it.
 JOB_LEASE_SECONDS = 120
 SCHEDULE_OVERRIDES: dict = {}
+
+# Keys (flask --app petitions keys create). The web server reads only the two public keys;
+# the private keys, encrypted with a passphrase, belong to the secretariat and the City.
+KEYS_DIRECTORY = None  # instance/keys by default
+SEALING_PUBLIC_KEY_FILE = None  # KEYS_DIRECTORY/sealing-public.pem
+DOSSIER_PUBLIC_KEY_FILE = None  # KEYS_DIRECTORY/dossier-public.pem

@@ -18,17 +18,17 @@ from . import audit, mail, rules
 from .extensions import db
 from .models import (
     AdmissibilityReview,
+    AuditEntry,
     ConsultationMeeting,
     Initiative,
     InitiativeState,
     InitiativeText,
     Outcome,
     Representative,
-    Signature,
-    SignatureState,
     Staff,
     StaffRole,
 )
+from .sealed import signature_records
 
 S = InitiativeState
 ADMISSIBILITY_CHECKLIST = (
@@ -480,22 +480,39 @@ def record_vote(
         minutes_url=minutes_url,
     )
     _mail_representatives(initiative, "council-decided", now)
-    signatories = db.session.scalars(
-        select(Signature).where(
-            Signature.initiative_id == initiative.id,
-            Signature.state == SignatureState.confirmed,
-            Signature.notify_decision.is_(True),
-            Signature.email.is_not(None),
+
+
+def mail_decision_to_signatories(
+    initiative: Initiative, private_keys: list, now
+) -> int:
+    """Send the council's decision to each signatory who asked for it, once.
+
+    Their addresses are sealed to the secretariat: this needs its private key, given
+    for this one action (the CLI or the secretariat's page), never stored.
+    """
+    _require(initiative, S.decided)
+    if db.session.scalar(
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.initiative_id == initiative.id,
+            AuditEntry.action == "decision-mailed",
         )
-    )
-    for signature in signatories:
-        mail.enqueue(
-            "council-decided",
-            signature.language,
-            signature.email,
-            now,
-            initiative_id=initiative.id,
-        )
+    ):
+        raise TransitionRefused("already_mailed")
+    sent = 0
+    for signature, record in signature_records(initiative, private_keys):
+        if signature.notify_decision and record.get("email"):
+            mail.enqueue(
+                "council-decided",
+                signature.language,
+                record["email"],
+                now,
+                initiative_id=initiative.id,
+            )
+            sent += 1
+    audit.record("secretariat", "decision-mailed", now, initiative, signatories=sent)
+    return sent
 
 
 def is_overdue(initiative: Initiative, now) -> bool:

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 # Retry after 1, 2, 4 ... minutes, never more than an hour apart: a mail server that is
 # down for a day loses nothing, and its return is noticed within the hour.
 MAX_BACKOFF = timedelta(hours=1)
+SECRET_CONTEXT = ("code", "receipt_code")
 
 
 def enqueue(
@@ -160,7 +161,10 @@ def deliver_outbox(now: datetime) -> dict:
                 continue
             message.sent_at = now
             message.recipient = None
-            message.context = {k: v for k, v in message.context.items() if k != "code"}
+            # Codes are the signatory's secrets: gone from the outbox once delivered.
+            message.context = {
+                k: v for k, v in message.context.items() if k not in SECRET_CONTEXT
+            }
             counts["sent"] += 1
     finally:
         transport.close()

@@ -36,6 +36,7 @@ def _initiative_context(context: dict, initiative: Initiative, language: str) ->
     context["initiative_title"] = text.title if text else initiative.slug
     context["initiative_url"] = public_url("public.initiative", slug=initiative.slug)
     context["staff_url"] = public_url("secretariat.initiative", slug=initiative.slug)
+    context["receipt_url"] = public_url("receipts.receipt", slug=initiative.slug)
     context["register_number"] = initiative.register_number
     context["collection_ends_on"] = initiative.collection_ends_on
     context["threshold"] = initiative.threshold
@@ -46,7 +47,7 @@ def _initiative_context(context: dict, initiative: Initiative, language: str) ->
 
 def _links(context: dict, message, now: datetime) -> None:
     if message.template == "confirm-signature":
-        token = confirmation_token(context["signature_id"], now)
+        token = confirmation_token(context["signature_id"], context["code"], now)
         context["confirm_url"] = public_url("signing.confirm", token=token)
     elif message.template == "confirm-representative":
         token = representative_token(context["representative_id"], now)

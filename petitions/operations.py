@@ -9,9 +9,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from verification.eligibility import check_age, resolve_address
-from verification.identity import code_hash, email_hash, identity_hash
+from verification.envelope import EnvelopeError
+from verification.identity import code_hash, email_hash, identity_hash, identity_secret
+from verification.merkle import commitment, new_receipt_code
 
-from . import mail, rules
+from . import mail, rules, sealed
 from .extensions import db
 from .models import (
     Initiative,
@@ -20,6 +22,7 @@ from .models import (
     Signature,
     SignatureState,
 )
+from .sealed import seal_signature
 from .streets import segments_for
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -123,14 +126,6 @@ def submit_signature(
             identity_hash=identity,
             email_hash=mail_key,
             code_hash=code_hash(key, code),
-            surname=details.surname,
-            first_names=details.first_names,
-            birth_date=details.birth_date,
-            street_id=street.id,
-            house_number=details.house_number,
-            box=details.box or "",
-            postcode=details.postcode,
-            email=details.email,
             language=details.language,
             neighbourhood=street.neighbourhood,
             notify_decision=bool(details.notify_decision),
@@ -143,11 +138,42 @@ def submit_signature(
             with db.session.begin_nested():
                 db.session.add(signature)
                 db.session.flush()
+                _seal(signature, details, street)
+                db.session.flush()
         except IntegrityError:
             continue
-        _enqueue_confirmation(initiative, signature, code, now)
+        _enqueue_confirmation(initiative, signature, code, details.email, now)
         return
     raise RuntimeError("could not record the signature after three attempts")
+
+
+def _seal(signature: Signature, details: SignatoryDetails, street) -> None:
+    """Seal the personal data and keep the address in an envelope the identity opens."""
+    seal_signature(
+        signature,
+        {
+            "surname": details.surname,
+            "first_names": details.first_names,
+            "birth_date": details.birth_date.isoformat(),
+            "street_id": street.id,
+            "street_fr": street.name_fr,
+            "street_nl": street.name_nl,
+            "house_number": details.house_number,
+            "box": details.box or "",
+            "postcode": details.postcode,
+            "email": details.email,
+            "language": details.language,
+            "channel": signature.channel or "online",
+            "notify_decision": bool(details.notify_decision),
+        },
+    )
+    signature.envelope_identity = sealed.close(
+        signature, sealed.IDENTITY, _identity_secret(details), details.email
+    )
+
+
+def _identity_secret(details: SignatoryDetails) -> str:
+    return identity_secret(details.surname, details.first_names, details.birth_date)
 
 
 def _signature_by_identity(initiative: Initiative, identity: str) -> Signature | None:
@@ -167,11 +193,15 @@ def _identities_for_email(initiative: Initiative, mail_key: str) -> int:
     )
 
 
-def _enqueue_confirmation(initiative, signature, code, now) -> None:
+def _enqueue_confirmation(initiative, signature, code, address, now) -> None:
+    """Mail the confirmation link and code; keep the address under the code's envelope."""
+    signature.envelope_code = sealed.close(
+        signature, sealed.CODE, sealed.normalise_code(code), address
+    )
     mail.enqueue(
         "confirm-signature",
         signature.language,
-        signature.email,
+        address,
         now,
         initiative_id=initiative.id,
         signature_id=signature.id,
@@ -182,7 +212,7 @@ def _enqueue_confirmation(initiative, signature, code, now) -> None:
 def _answer_repeat(
     initiative, existing: Signature, details: SignatoryDetails, now
 ) -> None:
-    if existing.state is SignatureState.confirmed:
+    if existing.state is not SignatureState.pending:
         mail.enqueue(
             "already-signed",
             details.language,
@@ -192,34 +222,78 @@ def _answer_repeat(
         )
         return
     # Pending: send the confirmation again, to the address first given (a stranger
-    # must not be able to redirect someone's confirmation to their own mailbox).
+    # must not be able to redirect someone's confirmation to their own mailbox). The
+    # repeat brings the identity, which opens the envelope of that address.
     if existing.mails_sent > current_app.config["CONFIRMATION_MAX_RESENDS"]:
+        return
+    try:
+        address = sealed.open_(
+            existing,
+            sealed.IDENTITY,
+            _identity_secret(details),
+            existing.envelope_identity,
+        )
+    except EnvelopeError:
         return
     code = new_code()
     existing.code_hash = code_hash(_identity_key(), code)
     existing.mails_sent += 1
+    _enqueue_confirmation(initiative, existing, code, address, now)
     db.session.flush()
-    _enqueue_confirmation(initiative, existing, code, now)
 
 
-def confirm_signature(signature_id: int, now: datetime) -> Signature:
-    """Confirm a pending signature and count it once; confirming again changes nothing."""
+@dataclass
+class Confirmation:
+    signature: Signature
+    receipt_code: str | None  # None when the signature was already confirmed
+
+
+def confirm_signature(signature_id: int, code: str, now: datetime) -> Confirmation:
+    """Confirm a pending signature and count it once; confirming again changes nothing.
+
+    The code (typed, or carried by the link) opens the envelope of the address: the
+    signatory gets their receipt code by mail, and the address goes under the receipt's
+    envelope, for a later withdrawal.
+    """
     signature = db.session.get(Signature, signature_id, with_for_update=True)
     if signature is None:
         raise SignatureGone()
     initiative = db.session.get(Initiative, signature.initiative_id)
-    if signature.state is SignatureState.pending:
-        if not is_open_for_signing(initiative, now):
-            raise NotCollecting()
-        signature.state = SignatureState.confirmed
-        signature.confirmed_at = now
-        db.session.flush()
-    return signature
+    if signature.state is not SignatureState.pending:
+        return Confirmation(signature, None)
+    if not is_open_for_signing(initiative, now):
+        raise NotCollecting()
+    if signature.code_hash != code_hash(_identity_key(), code):
+        # An older link of a signature whose mail was sent again: the newest code only.
+        raise SignatureGone()
+    address = sealed.open_(
+        signature, sealed.CODE, sealed.normalise_code(code), signature.envelope_code
+    )
+    receipt = new_receipt_code()
+    signature.state = SignatureState.confirmed
+    signature.confirmed_at = now
+    signature.commitment = commitment(receipt, initiative.id).hex()
+    signature.envelope_receipt = sealed.close(
+        signature, sealed.RECEIPT, sealed.normalise_code(receipt), address
+    )
+    signature.envelope_identity = signature.envelope_code = None
+    signature.code_hash = None
+    mail.enqueue(
+        "signature-confirmed",
+        signature.language,
+        address,
+        now,
+        initiative_id=initiative.id,
+        signature_id=signature.id,
+        receipt_code=receipt,
+    )
+    db.session.flush()
+    return Confirmation(signature, receipt)
 
 
 def confirm_by_code(
     initiative: Initiative, code: str, now: datetime
-) -> Signature | None:
+) -> Confirmation | None:
     """Confirm the pending signature that a typed code belongs to; None if none does."""
     signature = db.session.scalar(
         select(Signature).where(
@@ -229,18 +303,7 @@ def confirm_by_code(
     )
     if signature is None:
         return None
-    return confirm_signature(signature.id, now)
-
-
-def resend_confirmation(signature_id: int, now: datetime) -> None:
-    """Send a new confirmation mail for a pending signature, within the resend limit."""
-    signature = db.session.get(Signature, signature_id)
-    if signature is None:
-        raise SignatureGone()
-    if signature.state is SignatureState.confirmed:
-        return
-    initiative = db.session.get(Initiative, signature.initiative_id)
-    _answer_repeat(initiative, signature, None, now)
+    return confirm_signature(signature.id, code, now)
 
 
 def expire_pending_signatures(now: datetime) -> int:

@@ -1,6 +1,6 @@
 """Signing: the sign form, the one-button confirmation and the typed code."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, make_response, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from verification.eligibility import EligibilityError
@@ -11,16 +11,16 @@ from .extensions import db
 from .forms import ButtonForm, CodeForm, SignatureForm
 from .models import Initiative, Signature
 from .operations import (
+    Confirmation,
     NotCollecting,
     SignatoryDetails,
     SignatureGone,
     confirm_by_code,
     confirm_signature,
-    resend_confirmation,
     submit_signature,
 )
 from .public import get_initiative_or_404, render_initiative
-from .tokens import read_confirmation_token, signature_id_of
+from .tokens import read_confirmation_token
 
 bp = Blueprint("signing", __name__)
 
@@ -104,13 +104,12 @@ def confirm_code(slug: str):
     code_form = CodeForm()
     if code_form.validate():
         try:
-            signature = confirm_by_code(initiative, code_form.code.data, clock.now())
+            confirmation = confirm_by_code(initiative, code_form.code.data, clock.now())
         except NotCollecting:
             db.session.rollback()
             return _not_collecting(initiative)
-        if signature is not None:
-            db.session.commit()
-            return redirect(url_for("signing.confirmed", slug=slug), code=303)
+        if confirmation is not None:
+            return _confirmed(confirmation)
         code_form.code.errors.append(
             _(
                 "This code is not valid for this initiative. Please check it, or sign again to receive a new one."
@@ -119,14 +118,20 @@ def confirm_code(slug: str):
     return render_initiative(initiative, code_form=code_form, status=400)
 
 
-def _token_problem(expired: bool, token: str | None = None, status: int = 400):
+def _confirmed(confirmation: Confirmation):
+    """Commit a confirmation and show its receipt code, once, on the next page."""
+    slug = db.session.get(Initiative, confirmation.signature.initiative_id).slug
+    db.session.commit()
+    if confirmation.receipt_code:
+        # The session cookie is the signatory's own: the code goes to their browser
+        # and to their mailbox, never into the database.
+        session["receipt_code"] = confirmation.receipt_code
+    return redirect(url_for("signing.confirmed", slug=slug), code=303)
+
+
+def _token_problem(expired: bool, status: int = 400):
     return (
-        render_template(
-            "signing/token_problem.html",
-            expired=expired,
-            token=token,
-            form=ButtonForm(),
-        ),
+        render_template("signing/token_problem.html", expired=expired),
         status,
     )
 
@@ -135,12 +140,11 @@ def _token_problem(expired: bool, token: str | None = None, status: int = 400):
 def confirm(token: str):
     """Show the one-button page; opening the link alone confirms nothing."""
     try:
-        signature_id = read_confirmation_token(token, clock.now())
+        signature_id, _code = read_confirmation_token(token, clock.now())
     except TokenExpired:
-        return _token_problem(expired=True, token=token)
+        return _token_problem(expired=True)
     except TokenInvalid:
         return _token_problem(expired=False)
-
     signature = db.session.get(Signature, signature_id)
     if signature is None:
         return _token_problem(expired=True, status=410)
@@ -158,10 +162,10 @@ def confirm_post(token: str):
         return _token_problem(expired=False)
     now = clock.now()
     try:
-        signature_id = read_confirmation_token(token, now)
-        signature = confirm_signature(signature_id, now)
+        signature_id, code = read_confirmation_token(token, now)
+        confirmation = confirm_signature(signature_id, code, now)
     except TokenExpired:
-        return _token_problem(expired=True, token=token)
+        return _token_problem(expired=True)
     except TokenInvalid:
         return _token_problem(expired=False)
     except SignatureGone:
@@ -171,39 +175,19 @@ def confirm_post(token: str):
         db.session.rollback()
         signature = db.session.get(Signature, signature_id)
         return _not_collecting(db.session.get(Initiative, signature.initiative_id))
-    slug = db.session.get(Initiative, signature.initiative_id).slug
-    db.session.commit()
-    return redirect(url_for("signing.confirmed", slug=slug), code=303)
-
-
-@bp.post("/confirm/<token>/resend")
-def resend(token: str):
-    """Send a new confirmation mail for an authentic but expired link."""
-    form = ButtonForm()
-    now = clock.now()
-    if not form.validate():
-        return _token_problem(expired=False)
-    try:
-        signature_id = read_confirmation_token(token, now)
-    except TokenExpired as expired:
-        # An authentic link past its age still names its signature: resend for it.
-        try:
-            signature_id = signature_id_of(expired.payload)
-        except TokenInvalid:
-            return _token_problem(expired=False)
-    except TokenInvalid:
-        return _token_problem(expired=False)
-    try:
-        resend_confirmation(signature_id, now)
-    except SignatureGone:
-        db.session.rollback()
-        return _token_problem(expired=True, status=410)
-    db.session.commit()
-    return render_template("signing/resent.html")
+    return _confirmed(confirmation)
 
 
 @bp.get("/initiatives/<slug>/confirmed")
 def confirmed(slug: str):
     """Thank the signatory: the signature now counts."""
     initiative = get_initiative_or_404(slug)
-    return render_template("signing/confirmed.html", initiative=initiative)
+    receipt_code = session.pop("receipt_code", None)
+    response = make_response(
+        render_template(
+            "signing/confirmed.html", initiative=initiative, receipt_code=receipt_code
+        )
+    )
+    # The receipt code is shown once: no cache may keep this page.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -190,19 +190,20 @@ def retention_ends(initiative: Initiative) -> date | None:
     return None
 
 
-PERSONAL_FIELDS = {
-    "identity_hash": None,
-    "email_hash": None,
-    "code_hash": None,
-    "surname": None,
-    "first_names": None,
-    "birth_date": None,
-    "street_id": None,
-    "house_number": None,
-    "box": None,
-    "postcode": None,
-    "email": None,
-}
+# What a signature holds about its signatory: emptied at the end of retention. The
+# commitment (the receipt's leaf) stays: it reveals nothing without the receipt code.
+PERSONAL_FIELDS = dict.fromkeys(
+    (
+        "identity_hash",
+        "email_hash",
+        "code_hash",
+        "sealed",
+        "sealing_key_id",
+        "envelope_identity",
+        "envelope_code",
+        "envelope_receipt",
+    )
+)
 
 
 def purge_personal_data(now: datetime) -> dict:

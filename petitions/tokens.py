@@ -16,17 +16,26 @@ def token_service(purpose: str) -> TokenService:
     return TokenService(keys, purpose)
 
 
-def confirmation_token(signature_id: int, now) -> str:
-    """Return the token of the link that confirms a signature."""
-    return token_service(CONFIRM_SIGNATURE).dumps({"sig": signature_id}, now)
+def confirmation_token(signature_id: int, code: str, now) -> str:
+    """Return the token of the link that confirms a signature.
+
+    It carries the confirmation code, as the mail does: the code opens the envelope of
+    the address, to which the receipt goes.
+    """
+    return token_service(CONFIRM_SIGNATURE).dumps(
+        {"sig": signature_id, "code": code}, now
+    )
 
 
-def read_confirmation_token(token: str, now) -> int:
-    """Return the signature id of a confirmation token, or raise TokenExpired / TokenInvalid."""
+def read_confirmation_token(token: str, now) -> tuple[int, str]:
+    """Return (signature id, code) of a confirmation token, or raise a token error."""
     payload = token_service(CONFIRM_SIGNATURE).loads(
         token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
     )
-    return signature_id_of(payload)
+    code = payload.get("code")
+    if not isinstance(code, str):
+        raise TokenInvalid("no code in token")
+    return signature_id_of(payload), code
 
 
 def signature_id_of(payload: dict) -> int:

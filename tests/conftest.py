@@ -41,8 +41,30 @@ class Clock:
         return self.now
 
 
-def _base_config(tmp_path: Path, clock: Clock, database_url: str) -> dict:
+KEY_PASSPHRASE = "test passphrase for the keys"
+
+
+@pytest.fixture(scope="session")
+def key_files(tmp_path_factory) -> Path:
+    """Create the sealing and dossier key pairs once for the session."""
+    from petitions.keys import create_pairs
+
+    folder = tmp_path_factory.mktemp("keys")
+    create_pairs(folder, KEY_PASSPHRASE)
+    return folder
+
+
+@pytest.fixture
+def private_keys(key_files):
+    """Return the secretariat's private sealing key(s), as the CLI would load them."""
+    from petitions.keys import read_private_keys
+
+    return read_private_keys([str(key_files / "sealing-private.pem")], KEY_PASSPHRASE)
+
+
+def _base_config(tmp_path: Path, clock: Clock, database_url: str, keys: Path) -> dict:
     return {
+        "KEYS_DIRECTORY": str(keys),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "IDENTITY_KEY": "test-identity-key",
@@ -72,7 +94,9 @@ def database_template(tmp_path_factory):
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = admin.url.set(database=name).render_as_string(hide_password=False)
-        _prepare(create_app(_base_config(folder, Clock(datetime.now(UTC)), url)))
+        _prepare(
+            create_app(_base_config(folder, Clock(datetime.now(UTC)), url, folder))
+        )
         yield {"postgres": url}
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -81,7 +105,9 @@ def database_template(tmp_path_factory):
         path = folder / "template.sqlite3"
         _prepare(
             create_app(
-                _base_config(folder, Clock(datetime.now(UTC)), f"sqlite:///{path}")
+                _base_config(
+                    folder, Clock(datetime.now(UTC)), f"sqlite:///{path}", folder
+                )
             )
         )
         yield {"sqlite": path}
@@ -123,9 +149,9 @@ def database_url(database_template, tmp_path):
 
 
 @pytest.fixture
-def app_config(tmp_path, clock, database_url):
+def app_config(tmp_path, clock, database_url, key_files):
     """The test mapping; a test may change it before asking for ``app``."""
-    return _base_config(tmp_path, clock, database_url)
+    return _base_config(tmp_path, clock, database_url, key_files)
 
 
 @pytest.fixture

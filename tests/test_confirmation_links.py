@@ -11,7 +11,7 @@ def post_button(client, path, form_page):
     return client.post(path, data={"csrf_token": csrf_token(client, form_page)})
 
 
-def test_an_expired_link_offers_a_new_mail_and_confirms_nothing(
+def test_an_expired_link_says_how_to_get_a_new_one_and_confirms_nothing(
     client, make_initiative, sign, mailbox, clock, app
 ):
     initiative = make_initiative()
@@ -20,7 +20,10 @@ def test_an_expired_link_offers_a_new_mail_and_confirms_nothing(
     clock.now += timedelta(seconds=app.config["CONFIRMATION_MAX_AGE"] + 1)
     page = client.get(link)
     assert page.status_code == 400
-    assert "Send me a new e-mail" in page.get_data(as_text=True)
+    assert (
+        "sign again from the initiative's page with the same details"
+        in page.get_data(as_text=True)
+    )
     assert (
         post_button(client, link, f"/initiatives/{initiative.slug}").status_code == 400
     )
@@ -38,7 +41,7 @@ def test_a_link_one_second_before_expiry_still_confirms(
     assert initiative.confirmed_count() == 1
 
 
-def test_asking_for_a_new_mail_from_an_expired_link_sends_a_fresh_one(
+def test_signing_again_after_the_link_expired_sends_a_fresh_link_to_the_first_address(
     client, make_initiative, sign, mailbox, clock, app
 ):
     initiative = make_initiative()
@@ -46,12 +49,25 @@ def test_asking_for_a_new_mail_from_an_expired_link_sends_a_fresh_one(
     link = confirmation_link(mailbox()[0])
     clock.now += timedelta(days=6, hours=23)  # the signature is still pending
     app.config["CONFIRMATION_MAX_AGE"] = 3600
-    response = post_button(client, link + "/resend", link)
-    assert response.status_code == 200
+    sign(initiative, email="someone.else@example.be")
     messages = mailbox()
-    assert len(messages) == 2
-    assert post_button(client, confirmation_link(messages[1]), link).status_code == 303
+    assert [m["To"] for m in messages] == ["marie.janssens@example.be"] * 2
+    assert client.get(link).status_code == 400
+    fresh = confirmation_link(messages[1])
+    assert post_button(client, fresh, fresh).status_code == 303
     assert initiative.confirmed_count() == 1
+
+
+def test_the_first_link_no_longer_confirms_once_a_new_one_was_sent(
+    client, make_initiative, sign, mailbox
+):
+    initiative = make_initiative()
+    sign(initiative)
+    first = confirmation_link(mailbox()[0])
+    sign(initiative)
+    mailbox()
+    assert post_button(client, first, first).status_code == 410
+    assert initiative.confirmed_count() == 0
 
 
 def test_a_tampered_link_is_refused_kindly(client, make_initiative, sign, mailbox):
@@ -105,16 +121,3 @@ def test_confirming_without_the_csrf_token_is_refused(
     link = confirmation_link(mailbox()[0])
     assert client.post(link, data={}).status_code == 400
     assert initiative.confirmed_count() == 0
-
-
-def test_a_new_mail_cannot_be_asked_with_a_forged_link(
-    client, make_initiative, sign, mailbox
-):
-    initiative = make_initiative()
-    sign(initiative)
-    mailbox()
-    response = post_button(
-        client, "/confirm/forged.token.value/resend", f"/initiatives/{initiative.slug}"
-    )
-    assert response.status_code == 400
-    assert len(mailbox()) == 1

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from petitions import lifecycle, rules
 from petitions.extensions import db
 from petitions.models import InitiativeState, Outcome, Signature, SignatureState
+from petitions.sealed import open_signature
 
 from .conftest import confirmation_link, csrf_token
 
@@ -66,19 +67,21 @@ def test_the_decision_opt_in_is_a_separate_unticked_checkbox(client, make_initia
     assert html.index('name="consent"') < html.index('name="notify_decision"')
 
 
-def test_the_opt_in_is_stored_only_when_ticked(make_initiative, sign):
+def test_the_opt_in_is_stored_only_when_ticked(make_initiative, sign, private_keys):
     initiative = make_initiative()
     sign(initiative, surname="Peeters", email="p@example.be", notify_decision="y")
     sign(initiative, surname="Dubois", email="d@example.be")
-    rows = db.session.scalars(select(Signature).order_by(Signature.surname)).all()
-    assert [(s.surname, s.notify_decision) for s in rows] == [
-        ("Dubois", False),
+    rows = db.session.scalars(select(Signature).order_by(Signature.id)).all()
+    assert [s.notify_decision for s in rows] == [True, False]
+    records = [open_signature(s, private_keys) for s in rows]
+    assert [(r["surname"], r["notify_decision"]) for r in records] == [
         ("Peeters", True),
+        ("Dubois", False),
     ]
 
 
 def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_language(
-    client, make_initiative, make_staff, sign, mailbox, clock
+    client, make_initiative, make_staff, sign, mailbox, clock, private_keys
 ):
     initiative = make_initiative(threshold=3)
     sign(initiative, email="nl@example.be", language="nl", notify_decision="y")
@@ -94,6 +97,13 @@ def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_lang
     before = len(mailbox())
 
     decide(initiative, make_staff(), clock)
+    # The addresses are sealed: the secretariat's key sends the decision, once.
+    assert (
+        lifecycle.mail_decision_to_signatories(initiative, private_keys, clock.now) == 2
+    )
+    db.session.commit()
+    with pytest.raises(lifecycle.TransitionRefused):
+        lifecycle.mail_decision_to_signatories(initiative, private_keys, clock.now)
     new = {m["To"]: m for m in mailbox()[before:]}
     assert len(mailbox()) == before + 2
     assert set(new) == {"nl@example.be", "fr@example.be"}

@@ -36,13 +36,9 @@ def add_signatures(initiative, clock, count, state=SignatureState.confirmed, **f
                 identity_hash=key,
                 email_hash=key,
                 code_hash=key,
-                surname=f"Nom{n}",
-                first_names="Prénom",
-                birth_date=date(1980, 1, 1),
-                street_id="BXL-0001",
-                house_number="1",
-                postcode="1000",
-                email=f"person{n}@example.be",
+                sealed=b"sealed record " + key.encode(),
+                sealing_key_id="0" * 16,
+                envelope_receipt=b"envelope " + key.encode(),
                 language="fr",
                 neighbourhood="Pentagone",
                 created_at=clock.now,
@@ -198,14 +194,11 @@ PERSONAL = (
     "identity_hash",
     "email_hash",
     "code_hash",
-    "surname",
-    "first_names",
-    "birth_date",
-    "street_id",
-    "house_number",
-    "box",
-    "postcode",
-    "email",
+    "sealed",
+    "sealing_key_id",
+    "envelope_identity",
+    "envelope_code",
+    "envelope_receipt",
 )
 
 
@@ -259,7 +252,7 @@ def test_initiatives_still_running_keep_their_data(app, make_initiative, clock):
         db.session.scalar(
             select(func.count())
             .select_from(Signature)
-            .where(Signature.surname.is_not(None))
+            .where(Signature.sealed.is_not(None))
         )
         == 4
     )

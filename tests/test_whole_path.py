@@ -11,7 +11,7 @@ from petitions.extensions import db
 from petitions.jobs import run_job
 from petitions.models import Initiative, InitiativeState, ReminderSent, Signature
 
-from .conftest import confirmation_link, csrf_token
+from .conftest import KEY_PASSPHRASE, confirmation_link, csrf_token
 from .test_initiators import link_in, post_button, post_draft
 from .test_secretariat import ALL_YES, act, sign_in
 
@@ -40,7 +40,7 @@ def api(client, initiative) -> dict:
 
 
 def test_an_initiative_from_draft_to_decision(
-    app, client, clock, mailbox, make_staff, sign
+    app, client, clock, mailbox, make_staff, sign, key_files
 ):
     seen: list = []
     secretariat, president = make_staff("secretariat"), make_staff("president")
@@ -93,6 +93,8 @@ def test_an_initiative_from_draft_to_decision(
             if m["To"] == f"{surname.lower()}@example.be"
         ]
         assert confirm_link(client, confirmation_link(message)).status_code == 303
+        (receipt_mail,) = new_mails(mailbox, seen)
+        assert receipt_mail["To"] == f"{surname.lower()}@example.be"
     assert api(client, initiative)["confirmed_count"] == 3
     run_job("notify-threshold-reached", clock.now)
     assert {m["To"] for m in new_mails(mailbox, seen)} == {
@@ -174,6 +176,16 @@ def test_an_initiative_from_draft_to_decision(
     }
     assert act(client, initiative, "vote", **vote).status_code == 303
     assert initiative.state is S.decided
+    # The secretariat sends the decision to who asked, with its private key.
+    runner = app.test_cli_runner()
+    command = [
+        "decision",
+        "mail",
+        initiative.slug,
+        "--key",
+        str(key_files / "sealing-private.pem"),
+    ]
+    assert runner.invoke(args=command, input=KEY_PASSPHRASE + "\n").exit_code == 0
     decided = [m for m in new_mails(mailbox, seen) if m["To"] == "janssens@example.be"]
     assert len(decided) == 1
     clock.set("2029-03-01T09:00:00+01:00")
@@ -198,8 +210,8 @@ def test_an_initiative_from_draft_to_decision(
 
     # Three months after the decision the personal data goes; the count stays.
     run_job("purge-personal-data", clock.set("2029-05-28T23:59:00+02:00"))
-    assert db.session.scalar(select(Signature.surname).limit(1)) is not None
+    assert db.session.scalar(select(Signature.sealed).limit(1)) is not None
     run_job("purge-personal-data", clock.set("2029-05-29T00:00:01+02:00"))
-    assert db.session.scalars(select(Signature.surname)).all() == [None, None, None]
+    assert db.session.scalars(select(Signature.sealed)).all() == [None, None, None]
     assert api(client, initiative)["confirmed_count"] == 3
     assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0

@@ -19,10 +19,15 @@ def identity_hash(key: bytes, surname: str, first_names: str, birth_date: date) 
     spaces inside a name are dropped after folding, because registers and people write
     particles ("Van den", "De La") both joined and apart.
     """
+    message = identity_secret(surname, first_names, birth_date)
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def identity_secret(surname: str, first_names: str, birth_date: date) -> str:
+    """Return the normalised identity as text: what a signatory brings back when signing again."""
     surname_key = normalise_name(surname).replace(" ", "")
     first_key = normalise_name(first_names).replace(" ", "")
-    message = f"{surname_key}\x1f{first_key}\x1f{birth_date.isoformat()}"
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    return f"{surname_key}\x1f{first_key}\x1f{birth_date.isoformat()}"
 
 
 def normalise_email(address: str) -> str:

@@ -61,6 +61,7 @@ class InitiativeState(enum.Enum):
 class SignatureState(enum.Enum):
     pending = "pending"
     confirmed = "confirmed"
+    withdrawn = "withdrawn"
 
 
 class Outcome(enum.Enum):
@@ -181,19 +182,27 @@ class Signature(db.Model):
         db.ForeignKey("initiative.id", ondelete="CASCADE")
     )
     state: Mapped[SignatureState] = mapped_column(_enum(SignatureState))
-    # The keyed hashes and the personal data below are emptied by the retention sweep
-    # (purge-personal-data); state, timestamps and neighbourhood stay for the counts.
+    # The keyed hashes are emptied by the retention sweep (purge-personal-data); state,
+    # timestamps, neighbourhood and commitment stay for the counts and the receipts.
     identity_hash: Mapped[str | None] = mapped_column(db.String(64))
     email_hash: Mapped[str | None] = mapped_column(db.String(64))
     code_hash: Mapped[str | None] = mapped_column(db.String(64))
-    surname: Mapped[str | None] = mapped_column(db.String(100))
-    first_names: Mapped[str | None] = mapped_column(db.String(100))
-    birth_date: Mapped[date | None]
-    street_id: Mapped[str | None] = mapped_column(db.String(40))
-    house_number: Mapped[str | None] = mapped_column(db.String(10))
-    box: Mapped[str | None] = mapped_column(db.String(10), default="")
-    postcode: Mapped[str | None] = mapped_column(db.String(4))
-    email: Mapped[str | None] = mapped_column(db.String(254))
+    # The personal data (names, date of birth, address, e-mail, language, channel) as
+    # one record sealed to the secretariat's public key: the web server cannot read it.
+    sealed: Mapped[bytes | None] = mapped_column(db.LargeBinary)
+    sealing_key_id: Mapped[str | None] = mapped_column(db.String(16))
+    # The address for the service's own mails, each under a key that only the
+    # signatory's input rebuilds (verification.envelope): their identity while pending,
+    # the confirmation code until confirmed, the receipt code afterwards.
+    envelope_identity: Mapped[bytes | None] = mapped_column(db.LargeBinary)
+    envelope_code: Mapped[bytes | None] = mapped_column(db.LargeBinary)
+    envelope_receipt: Mapped[bytes | None] = mapped_column(db.LargeBinary)
+    # The receipt's commitment (hex), which is also the signature's Merkle leaf.
+    commitment: Mapped[str | None] = mapped_column(db.String(64), unique=True)
+    # The register check: "valid" or "invalid" with a reason code.
+    verdict: Mapped[str | None] = mapped_column(db.String(10))
+    verdict_reason: Mapped[str | None] = mapped_column(db.String(20))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     language: Mapped[str] = mapped_column(db.String(2))
     neighbourhood: Mapped[str | None] = mapped_column(db.String(80))
     channel: Mapped[str] = mapped_column(db.String(10), default="online")

@@ -1,0 +1,70 @@
+"""Signatures' sealed records and envelopes: what the web server writes but cannot read."""
+
+from collections.abc import Iterator
+
+from flask import current_app
+from sqlalchemy import select
+
+from verification.envelope import close_envelope, envelope_key, open_envelope
+from verification.keys import key_id
+from verification.sealing import open_with_any, seal_record
+
+from .extensions import db
+from .keys import sealing_public_key
+from .models import Signature, SignatureState
+
+IDENTITY, CODE, RECEIPT = "identity", "code", "receipt"
+
+
+def associated_data(signature: Signature) -> bytes:
+    """Bind a sealed record or an envelope to its initiative and signature."""
+    return f"petitions/initiative:{signature.initiative_id}/signature:{signature.id}".encode()
+
+
+def seal_signature(signature: Signature, record: dict) -> None:
+    """Seal the signatory's personal data to the secretariat's current public key."""
+    public = sealing_public_key()
+    signature.sealed = seal_record(public, record, associated_data(signature))
+    signature.sealing_key_id = key_id(public)
+
+
+def open_signature(signature: Signature, private_keys: list) -> dict:
+    """Open a signature's sealed record with the secretariat's private key(s)."""
+    return open_with_any(private_keys, signature.sealed, associated_data(signature))
+
+
+def signature_records(
+    initiative, private_keys: list, states=(SignatureState.confirmed,)
+) -> Iterator[tuple[Signature, dict]]:
+    """Yield each signature with its opened record, in id order, a thousand at a time."""
+    query = (
+        select(Signature)
+        .where(
+            Signature.initiative_id == initiative.id,
+            Signature.state.in_(states),
+            Signature.sealed.is_not(None),
+        )
+        .order_by(Signature.id)
+        .execution_options(yield_per=1000)
+    )
+    for signature in db.session.scalars(query):
+        yield signature, open_signature(signature, private_keys)
+
+
+def _key(purpose: str, secret: str) -> bytes:
+    return envelope_key(current_app.config["IDENTITY_KEY"].encode(), purpose, secret)
+
+
+def normalise_code(code: str) -> str:
+    """Return a code as typed, without case, spaces or dashes."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def close(signature: Signature, purpose: str, secret: str, address: str) -> bytes:
+    """Return an envelope of ``address`` that ``secret`` (for ``purpose``) opens."""
+    return close_envelope(_key(purpose, secret), address, associated_data(signature))
+
+
+def open_(signature: Signature, purpose: str, secret: str, envelope: bytes) -> str:
+    """Open an envelope with the signatory's secret (raises EnvelopeError)."""
+    return open_envelope(_key(purpose, secret), envelope, associated_data(signature))
