@@ -25,7 +25,11 @@ translations: $(STAMP) ## Compile the French, Dutch and English catalogs
 instance/config.py: | $(STAMP)
 	$(BIN)/python -m petitions.instance_config instance
 
-run: install instance/config.py ## Set up instance/ (secrets, database, demo) and serve on http://127.0.0.1:5000
+# The embedded default keeps a generated passphrase beside its keys: for development only.
+instance/keys/sealing-public.pem: | instance/config.py
+	$(FLASK) keys create --passphrase-file instance/keys/passphrase.txt
+
+run: install instance/config.py instance/keys/sealing-public.pem ## Set up instance/ (secrets, keys, database, demo) and serve on http://127.0.0.1:5000
 	$(FLASK) setup
 	@echo "Serving on http://127.0.0.1:5000 (mail goes to instance/mail/; Ctrl+C stops)"
 	@trap 'kill 0' INT TERM EXIT; \

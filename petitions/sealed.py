@@ -68,3 +68,32 @@ def close(signature: Signature, purpose: str, secret: str, address: str) -> byte
 def open_(signature: Signature, purpose: str, secret: str, envelope: bytes) -> str:
     """Open an envelope with the signatory's secret (raises EnvelopeError)."""
     return open_envelope(_key(purpose, secret), envelope, associated_data(signature))
+
+
+def counted_signatures_query(initiative):
+    """Return the query of the signatures that count, in leaf order (by id).
+
+    The dossier's Merkle tree, the receipts' inclusion proofs and the daily public log
+    all use this one order, so that their roots agree.
+    """
+    return (
+        select(Signature)
+        .where(
+            Signature.initiative_id == initiative.id,
+            Signature.state == SignatureState.confirmed,
+            Signature.commitment.is_not(None),
+        )
+        .order_by(Signature.id)
+    )
+
+
+def leaf_data(signature: Signature) -> bytes:
+    """Return a signature's Merkle leaf data: its receipt commitment."""
+    return bytes.fromhex(signature.commitment)
+
+
+def counted_leaves(initiative) -> Iterator[bytes]:
+    """Yield the leaf data of the signatures that count, streamed in leaf order."""
+    query = counted_signatures_query(initiative).with_only_columns(Signature.commitment)
+    for value in db.session.scalars(query.execution_options(yield_per=5000)):
+        yield bytes.fromhex(value)

@@ -112,6 +112,11 @@ class Initiative(db.Model):
     minutes_url: Mapped[str | None] = mapped_column(db.String(500))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last certified dossier: its Merkle root over the signature leaves, their
+    # number and when it was exported (receipts show inclusion proofs against it).
+    dossier_root: Mapped[str | None] = mapped_column(db.String(64))
+    dossier_leaf_count: Mapped[int | None]
+    dossier_exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     texts: Mapped[list["InitiativeText"]] = relationship(
         back_populates="initiative", cascade="all, delete-orphan"

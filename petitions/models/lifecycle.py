@@ -126,3 +126,27 @@ class JobRun(db.Model):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[str] = mapped_column(db.String(200), default="")
+
+
+class CountLogEntry(db.Model):
+    """A day's published count and Merkle root of an initiative, hash-chained."""
+
+    __tablename__ = "count_log_entry"
+    __table_args__ = (
+        UniqueConstraint("initiative_id", "day", name="uq_count_log_entry_day"),
+        UniqueConstraint("initiative_id", "seq", name="uq_count_log_entry_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        db.ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int]
+    day: Mapped[date]
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_count: Mapped[int]
+    root: Mapped[str] = mapped_column(db.String(64))
+    # What moved the count since the previous entry, so that anyone can reconcile it.
+    changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(db.String(64))
+    hash: Mapped[str] = mapped_column(db.String(64))
