@@ -8,14 +8,15 @@ database against the successful answers. Every process it starts is stopped on e
 
 Settings, all optional environment variables:
 
-=====================  =========  ====================================================
-BENCH_SECONDS          10         measured seconds per scenario
-BENCH_WARMUP           3          warm-up seconds before each scenario (not counted)
-BENCH_CONNECTIONS      16         concurrent keep-alive connections (one session each)
-BENCH_WORKERS          2          gunicorn worker processes
-BENCH_THREADS          1          threads per worker (> 1 selects the gthread worker)
-BENCH_LOADGEN          auto       ``wrk``, ``python`` or ``auto`` (wrk when available)
-=====================  =========  ====================================================
+========================  =========  ====================================================
+BENCH_SECONDS             10         measured seconds per scenario
+BENCH_WARMUP              3          warm-up seconds before each scenario (not counted)
+BENCH_CONNECTIONS         16         concurrent keep-alive connections (one session each)
+BENCH_WORKERS             2          gunicorn worker processes
+BENCH_THREADS             1          threads per worker (> 1 selects the gthread worker)
+BENCH_LOADGEN             auto       ``wrk``, ``python`` or ``auto`` (wrk when available)
+BENCH_DOSSIER_SIGNATURES  100000     signatures of the dossier export scenario (0: skip)
+========================  =========  ====================================================
 
 Why ``gunicorn -w 2`` sync workers on 2 cores: signing is CPU-bound Python serialised
 on SQLite's single write lock (every POST begins ``BEGIN IMMEDIATE``), so one process

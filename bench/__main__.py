@@ -7,7 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
-from . import INITIATIVE_PATH, Settings, pyload, wrk
+from . import INITIATIVE_PATH, Settings, dossier, pyload, wrk
 from .client import RunResult, Session, open_sessions, wait_until_serving
 from .instance import AppSide, app_environment, make_instance, run_dir, setup_database
 from .servers import Processes, free_port
@@ -23,6 +23,7 @@ class Bench:
         self.tag = 0
         self.runs: list[tuple[str, RunResult]] = []  # (purpose, result), in order
         self.counts: dict[str, int] = {}  # signatures in the database, at the end
+        self.dossier: dict | None = None  # the dossier export's figures
 
     def run(self, scenario: str, port: int, seconds: float, purpose: str, tokens=None):
         """Run one scenario for ``seconds``; ``purpose`` is measured, warm-up or top-up."""
@@ -162,6 +163,14 @@ def report(bench: Bench, loadgen: str) -> int:
         print(f"note: {confirm.exhausted} confirm connections ran out of tokens early")
     ratio = sign.rate / hello.rate if hello.rate else 0.0
     print(f"signing / hello-world ceiling: {ratio:.3f} ({100 * ratio:.1f} %)")
+    if bench.dossier:
+        d = bench.dossier
+        print(
+            f"dossier export {d['rows']:,} signatures: {d['seconds']:.1f} s, "
+            f"{d['rows_per_second']:,.0f} rows/s, peak RSS {d['rss_peak_kib'] / 1024:.0f} MiB "
+            f"({d['rss_before_kib'] / 1024:.0f} MiB before the export), "
+            f"ZIP {d['zip_bytes'] / 1e6:.1f} MB; seeding took {d['seed_seconds']:.0f} s"
+        )
 
     counts = bench.counts
     signed, confirmed = bench.total_ok("sign"), bench.total_ok("confirm")
@@ -189,6 +198,7 @@ def report(bench: Bench, loadgen: str) -> int:
         "runs": [{"purpose": p, **r.__dict__, "rate": r.rate} for p, r in bench.runs],
         "database": counts,
         "ratio": ratio,
+        "dossier": bench.dossier,
     }
     (bench.folder / "results.json").write_text(json.dumps(results, indent=2))
     print(
@@ -221,6 +231,10 @@ def main() -> int:
     print(f"instance in {folder / 'instance'}; flask --app petitions setup", flush=True)
     setup_database(env, folder / "logs" / "setup.log")
     bench = measure(settings, folder, env, config, wrk_path)
+    signatures = int(os.environ.get("BENCH_DOSSIER_SIGNATURES", "100000") or 0)
+    if signatures > 0:
+        print(f"dossier: sealing {signatures} signatures, then exporting", flush=True)
+        bench.dossier = dossier.run(AppSide(env, config).app, env, folder, signatures)
     return report(bench, loadgen)
 
 

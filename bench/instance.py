@@ -29,6 +29,7 @@ def production_settings(instance: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'petitions.sqlite3'}",
         "MAIL_TRANSPORT": "file",
         "MAIL_FILE_DIRECTORY": str(instance / "mail"),
+        "KEYS_DIRECTORY": str(instance / "keys"),
         "SCHEDULER_IN_PROCESS": False,
         "DEBUG": False,
         "TESTING": False,
@@ -52,7 +53,20 @@ def make_instance(run_dir: Path) -> dict:
     config = instance / "config.py"
     config.write_text("\n".join(lines) + "\n")
     config.chmod(0o600)
+    make_keys(run_dir, Path(settings["KEYS_DIRECTORY"]))
     return settings
+
+
+def make_keys(run_dir: Path, keys: Path) -> None:
+    """Create the sealing and dossier key pairs, their passphrase in a throwaway file."""
+    from petitions.keys import create_pairs, passphrase_from_file
+
+    create_pairs(keys, passphrase_from_file(passphrase_path(run_dir)))
+
+
+def passphrase_path(run_dir: Path) -> Path:
+    """Return the file of the throwaway keys' passphrase (a benchmark only does this)."""
+    return run_dir / "keys-passphrase"
 
 
 def app_environment(settings: dict) -> dict:
@@ -102,22 +116,34 @@ class AppSide:
             raise RuntimeError(f"the app does not see the bench settings for {wrong}")
 
     def write_confirmation_tokens(self, path: Path) -> int:
-        """Write a confirmation token for every pending signature; return how many."""
+        """Write a confirmation token for every pending signature; return how many.
+
+        A token carries the signature's confirmation code, which the database keeps
+        only as a hash; the bench reads it where a signatory would, in the confirmation
+        mail still waiting in the outbox (no mail sweep runs during the benchmark).
+        """
         from petitions.extensions import db
-        from petitions.models import Signature, SignatureState
+        from petitions.models import OutboxMessage, Signature, SignatureState
         from petitions.tokens import confirmation_token
 
         now = datetime.now(UTC)
         with self.app.app_context():
-            ids = db.session.scalars(
-                db.select(Signature.id)
-                .where(Signature.state == SignatureState.pending)
-                .order_by(Signature.id)
+            rows = db.session.execute(
+                db.select(Signature.id, OutboxMessage.context)
+                .join(OutboxMessage, OutboxMessage.signature_id == Signature.id)
+                .where(
+                    Signature.state == SignatureState.pending,
+                    OutboxMessage.template == "confirm-signature",
+                )
+                .order_by(Signature.id, OutboxMessage.id)
             ).all()
-            path.write_text("".join(confirmation_token(i, now) + "\n" for i in ids))
+            codes = {signature_id: context["code"] for signature_id, context in rows}
+            path.write_text(
+                "".join(confirmation_token(i, c, now) + "\n" for i, c in codes.items())
+            )
             db.session.remove()
             db.engine.dispose()
-        return len(ids)
+        return len(codes)
 
     def counts(self) -> dict[str, int]:
         """Return the demo initiative's signatures in the database, by state."""

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, jsonify
 from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
-from . import audit, clock, lifecycle
+from . import audit, clock, count_log, lifecycle
 from .extensions import db
 from .models import AuditEntry, Initiative
 from .openapi import openapi_document
@@ -73,6 +73,22 @@ def initiative(slug: str):
     body = initiative_json(row, row.confirmed_count(), clock.now())
     body["timeline"] = [timeline_json(e) for e in audit.timeline(row)]
     return jsonify(body)
+
+
+@bp.get("/api/v1/initiatives/<slug>/log")
+def count_log_entries(slug: str):
+    """Return the public, hash-chained daily count log of an initiative."""
+    row = db.session.scalar(select(Initiative).where(Initiative.slug == slug))
+    if row is None or row.state not in PUBLIC_STATES:
+        abort(404)
+    return jsonify(
+        {
+            "initiative": row.slug,
+            "entries": [
+                count_log.entry_json(row.slug, e) for e in count_log.entries(row)
+            ],
+        }
+    )
 
 
 @bp.get("/api/v1/openapi.json")

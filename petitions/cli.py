@@ -108,6 +108,193 @@ def decision_mail(slug: str, key_files: tuple[str, ...]):
     click.echo(f"{sent} decision e-mails queued")
 
 
+register_check_cli = AppGroup(
+    "register-check", help="Check the signatures against the population register."
+)
+
+
+@register_check_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--key",
+    "key_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The secretariat's private sealing key (several after a rotation).",
+)
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="The CSV file to write (default: standard output).",
+)
+def register_check_export(slug: str, key_files: tuple[str, ...], out):
+    """Write the list of counted signatures for the population service (CSV)."""
+    from .audit import record
+    from .lifecycle import TransitionRefused
+    from .register_check import MissingKeys, counted_total, export_lines
+
+    initiative = _initiative_or_fail(slug)
+    passphrase = click.prompt("Passphrase of the private key", hide_input=True)
+    keys = _private_keys_or_fail(key_files, passphrase)
+    try:
+        lines = export_lines(initiative, keys)
+    except TransitionRefused:
+        raise click.ClickException(
+            f"{slug} is {initiative.state.value}: the register check comes after filing"
+        ) from None
+    except MissingKeys as error:
+        raise click.ClickException(
+            f"signatures sealed to keys not given: {error}"
+        ) from None
+    total = counted_total(initiative)
+    # Who opened the signatories' data, and when: in the audit log (not public).
+    record("secretariat", "register-list-exported", parse_now(None), initiative)
+    db.session.commit()
+    out.writelines(lines)
+    click.echo(f"{total} signatures written", err=True)
+
+
+@register_check_cli.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--staff", "staff_email", required=True, help="Who records the result.")
+def register_check_import(slug: str, file: Path, staff_email: str):
+    """Apply the population service's verdicts (all rows, or nothing)."""
+    from .lifecycle import TransitionRefused
+    from .models import StaffRole
+    from .register_check import (
+        REASONS,
+        apply_verdicts,
+        problem_message,
+        read_verdicts,
+    )
+    from .staff import find_staff
+
+    initiative = _initiative_or_fail(slug)
+    staff = find_staff(staff_email)
+    if staff is None or staff.role is not StaffRole.secretariat:
+        raise click.ClickException(f"no secretariat account {staff_email}")
+    try:
+        verdicts = read_verdicts(initiative, file.read_bytes())
+    except TransitionRefused:
+        raise click.ClickException(
+            f"{slug} is {initiative.state.value}: the register check comes after filing"
+        ) from None
+    for problem in verdicts.problems:
+        where = f"line {problem.line}" if problem.line else "file"
+        click.echo(f"{where}: {problem_message(problem)}", err=True)
+    if verdicts.missing:
+        shown = ", ".join(verdicts.missing[:20])
+        more = len(verdicts.missing) - 20
+        click.echo(
+            f"no verdict for {len(verdicts.missing)} counted signatures: {shown}"
+            + (f" and {more} more" if more > 0 else ""),
+            err=True,
+        )
+    if not verdicts.ok:
+        raise click.ClickException("nothing applied: correct the file and import again")
+    counts = apply_verdicts(initiative, staff, verdicts, parse_now(None))
+    db.session.commit()
+    click.echo(f"{slug}: {initiative.state.value}")
+    for code in ("valid", *REASONS):
+        click.echo(f"{code}: {counts[code]}")
+
+
+dossier_cli = AppGroup("dossier", help="The certified dossier for the council.")
+
+
+@dossier_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The ZIP file to write.",
+)
+@click.option(
+    "--key",
+    "key_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The secretariat's private sealing key (several after a rotation).",
+)
+@click.option(
+    "--signing-key",
+    "signing_key_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The City's private dossier signing key (dossier-private.pem).",
+)
+def dossier_export(
+    slug: str, out_file: Path, key_files: tuple[str, ...], signing_key_file: str
+):
+    """Build the signed dossier ZIP of a filed initiative."""
+    from .dossier import DossierRefused, export_dossier, signature_count
+
+    initiative = _initiative_or_fail(slug)
+    sealing = _private_keys_or_fail(
+        key_files, click.prompt("Passphrase of the sealing key", hide_input=True)
+    )
+    (signing,) = _private_keys_or_fail(
+        (signing_key_file,),
+        click.prompt("Passphrase of the dossier signing key", hide_input=True),
+    )
+    # Written beside the target, renamed on success: never a half dossier under its
+    # name. Owner-only: the list holds personal data.
+    partial = out_file.with_name(out_file.name + ".partial")
+    try:
+        with (
+            partial.open("wb") as handle,
+            click.progressbar(
+                length=signature_count(initiative), label="signatures"
+            ) as bar,
+        ):
+            partial.chmod(0o600)
+            result = export_dossier(
+                initiative, sealing, signing, handle, parse_now(None), "cli", bar.update
+            )
+    except DossierRefused as refusal:
+        db.session.rollback()
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"refused: {refusal.code}") from None
+    partial.replace(out_file)
+    db.session.commit()
+    click.echo(f"{out_file}: {result.leaf_count} signatures, Merkle root {result.root}")
+
+
+@dossier_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--public-key",
+    "public_key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The City's public dossier key (default: DOSSIER_PUBLIC_KEY_FILE).",
+)
+def dossier_verify(file: Path, public_key_file: Path | None):
+    """Check a dossier's signature, hashes and Merkle root; name the first mismatch."""
+    from verification.dossier import DossierMismatch, verify_dossier
+    from verification.keys import KeyFileError, load_public_key
+
+    path = public_key_file or Path(current_app.config["DOSSIER_PUBLIC_KEY_FILE"])
+    try:
+        key = load_public_key(path.read_bytes())
+    except (OSError, KeyFileError):
+        raise click.ClickException(f"{path} is not a readable public key") from None
+    try:
+        summary = verify_dossier(file, key)
+    except DossierMismatch as mismatch:
+        raise click.ClickException(f"dossier does not check: {mismatch}") from None
+    number = summary.manifest["initiative"].get("register_number") or "-"
+    click.echo(
+        f"dossier intact: initiative {number}, {summary.leaf_count} signatures, "
+        f"Merkle root {summary.root}, exported {summary.manifest['exported_at']}"
+    )
+
+
 def _initiative_or_fail(slug: str):
     from .models import Initiative
 
@@ -158,6 +345,8 @@ def register_cli(app) -> None:
 
     app.cli.add_command(keys_cli)
     app.cli.add_command(decision_cli)
+    app.cli.add_command(dossier_cli)
+    app.cli.add_command(register_check_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(jobs_cli)

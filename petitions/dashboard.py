@@ -18,6 +18,7 @@ from .models import (
     Signature,
     SignatureState,
 )
+from .register_check import REASON_LABELS, REASONS
 
 # Below this, a count per neighbourhood could point at a few neighbours: shown as "< 10".
 SMALL_CELL = 10
@@ -145,6 +146,42 @@ def neighbourhood_counts(initiative: Initiative) -> list[NeighbourhoodCount] | N
         else:
             cells.append(NeighbourhoodCount(name, "count", count))
     return cells
+
+
+@dataclass
+class VerdictCounts:
+    valid: int
+    invalid: list[tuple[str, str, int]]  # (reason code, label, count), every reason
+
+    @property
+    def invalid_total(self) -> int:
+        return sum(count for _code, _label, count in self.invalid)
+
+
+def verdict_counts(initiative: Initiative) -> VerdictCounts | None:
+    """Return the register check's verdicts as counts per reason code (None before).
+
+    Only counts, never who: the verdicts of single signatures stay with the secretariat.
+    """
+    rows = db.session.execute(
+        select(Signature.verdict, Signature.verdict_reason, func.count(Signature.id))
+        .where(
+            Signature.initiative_id == initiative.id,
+            Signature.state == SignatureState.confirmed,
+            Signature.verdict.is_not(None),
+        )
+        .group_by(Signature.verdict, Signature.verdict_reason)
+    ).all()
+    if not rows:
+        return None
+    valid = sum(count for verdict, _reason, count in rows if verdict == "valid")
+    per_reason = Counter(
+        {reason: count for verdict, reason, count in rows if verdict == "invalid"}
+    )
+    return VerdictCounts(
+        valid=valid,
+        invalid=[(code, REASON_LABELS[code], per_reason[code]) for code in REASONS],
+    )
 
 
 @dataclass

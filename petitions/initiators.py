@@ -290,6 +290,7 @@ def manage(token: str):
         text=initiative.text(current_language()),
         state_label=dashboard.STATE_LABELS[initiative.state],
         neighbourhoods=dashboard.neighbourhood_counts(initiative),
+        verdicts=dashboard.verdict_counts(initiative),
         mails=dashboard.sent_mails(initiative),
         can_withdraw=initiative.state in BEFORE_FILING,
         button=ButtonForm(),

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from . import mail, operations, sweeps
+from . import count_log, mail, operations, sweeps
 
 JOBS: dict[str, Callable[[datetime], object]] = {}
 
@@ -52,6 +52,12 @@ def send_council_reminders(now: datetime):
 def purge_personal_data(now: datetime):
     """Empty the personal data of signatures past their retention period."""
     return sweeps.purge_personal_data(now)
+
+
+@job("publish-count-log")
+def publish_count_log(now: datetime):
+    """Publish each collecting initiative's count and Merkle root once per Brussels day."""
+    return count_log.publish_count_log(now)
 
 
 def run_job(name: str, now: datetime):

@@ -7,7 +7,12 @@ from flask import current_app
 from .extensions import db
 from .mail import public_url
 from .models import Initiative
-from .tokens import confirmation_token, management_token, representative_token
+from .tokens import (
+    confirmation_token,
+    management_token,
+    representative_token,
+    withdrawal_token,
+)
 
 # Context values stored as ISO strings in the outbox, turned back into dates for display.
 DATE_KEYS = ("deadline",)
@@ -59,3 +64,7 @@ def _links(context: dict, message, now: datetime) -> None:
             context["initiative_id"], context["representative_id"], now
         )
         context["manage_url"] = public_url("initiators.manage", token=token)
+    elif message.template == "withdraw-signature":
+        token = withdrawal_token(context["signature_id"], now)
+        context["withdraw_url"] = public_url("receipts.withdraw", token=token)
+        context["link_days"] = current_app.config["CONFIRMATION_MAX_AGE"] // 86400

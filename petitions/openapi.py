@@ -120,6 +120,61 @@ INITIATIVE_SCHEMA = {
 }
 
 
+COUNT_LOG_ENTRY_SCHEMA = {
+    "type": "object",
+    "description": "One day's entry of the public count log. hash = SHA-256 (hex) of "
+    "the canonical JSON (keys sorted, no spaces, UTF-8) of every other field, prev_hash "
+    "included; prev_hash = the previous entry's hash (64 zeros for the first). "
+    "confirmed_count = the previous count (0 before the first) + confirmations - "
+    "withdrawals.",
+    "required": [
+        "initiative",
+        "seq",
+        "day",
+        "published_at",
+        "confirmed_count",
+        "root",
+        "changes",
+        "prev_hash",
+        "hash",
+    ],
+    "properties": {
+        "initiative": {"type": "string", "description": "The initiative's slug."},
+        "seq": {"type": "integer", "description": "1 for the first entry, then +1."},
+        "day": {
+            "type": "string",
+            "format": "date",
+            "description": "The legal day (Europe/Brussels) of the entry.",
+        },
+        "published_at": {"type": "string", "format": "date-time"},
+        "confirmed_count": {"type": "integer"},
+        "root": {
+            "type": "string",
+            "description": "RFC 6962 Merkle root (hex, SHA-256) over the counted "
+            "signatures' receipt commitments, in signature order.",
+        },
+        "changes": {
+            "type": "object",
+            "description": "What moved the count since the previous entry.",
+            "properties": {
+                "confirmations": {"type": "integer"},
+                "withdrawals": {"type": "integer"},
+                "verdicts": {
+                    "type": "object",
+                    "description": "The register check's totals at publication.",
+                    "properties": {
+                        "valid": {"type": "integer"},
+                        "invalid": {"type": "integer"},
+                    },
+                },
+            },
+        },
+        "prev_hash": {"type": "string"},
+        "hash": {"type": "string"},
+    },
+}
+
+
 def openapi_document() -> dict:
     """Return the API description."""
     return {
@@ -183,6 +238,42 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/api/v1/initiatives/{slug}/log": {
+                "get": {
+                    "summary": "The daily, hash-chained count log of an initiative",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The entries, oldest first",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["initiative", "entries"],
+                                        "properties": {
+                                            "initiative": {"type": "string"},
+                                            "entries": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/CountLogEntry"
+                                                },
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "404": {"description": "No public initiative with this slug"},
+                    },
+                }
+            },
             "/healthz": {
                 "get": {
                     "summary": "Health check",
@@ -197,6 +288,7 @@ def openapi_document() -> dict:
             "schemas": {
                 "Initiative": INITIATIVE_SCHEMA,
                 "TimelineEntry": TIMELINE_ENTRY_SCHEMA,
+                "CountLogEntry": COUNT_LOG_ENTRY_SCHEMA,
             }
         },
     }

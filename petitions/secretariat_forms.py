@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -261,3 +262,54 @@ class VoteForm(FlaskForm):
             raise ValidationError(
                 _l("Please enter a web address starting with https:// or http://.")
             )
+
+
+class PrivateKeyForm(FlaskForm):
+    """The secretariat's private key and its passphrase, for one action only."""
+
+    key = MultipleFileField(
+        _l("Private key file of the secretariat"),
+        validators=[FileRequired(_l("Please choose the private key file."))],
+        render_kw={"accept": ".pem"},
+    )
+    passphrase = PasswordField(
+        _l("Passphrase of the private key"),
+        validators=[
+            DataRequired(_l("Please enter the passphrase of the private key.")),
+            Length(max=1000, message=_l("Please use at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class DossierExportForm(PrivateKeyForm):
+    """Build the certified dossier: the sealing key opens the list, the City signs it."""
+
+    signing_key = FileField(
+        _l("Private dossier signing key of the City"),
+        validators=[FileRequired(_l("Please choose the dossier signing key file."))],
+        render_kw={"accept": ".pem"},
+    )
+    signing_passphrase = PasswordField(
+        _l("Passphrase of the signing key (leave empty if it is the same)"),
+        validators=[
+            Length(max=1000, message=_l("Please use at most %(max)d characters."))
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class RegisterExportForm(PrivateKeyForm):
+    """Download the list of counted signatures for the population register."""
+
+
+class DecisionMailForm(PrivateKeyForm):
+    """Send the council's decision to the signatories who asked for it."""
+
+
+class VerdictImportForm(FlaskForm):
+    file = FileField(
+        _l("File of the register's verdicts (CSV)"),
+        validators=[FileRequired(_l("Please choose the file of verdicts."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )

@@ -7,6 +7,7 @@ from verification.tokens import TokenInvalid, TokenService
 CONFIRM_SIGNATURE = "confirm-signature"
 CONFIRM_REPRESENTATIVE = "confirm-representative"
 MANAGE_INITIATIVE = "manage-initiative"
+WITHDRAW_SIGNATURE = "withdraw-signature"
 
 
 def token_service(purpose: str) -> TokenService:
@@ -79,3 +80,16 @@ def read_management_token(token: str, now) -> tuple[int, int]:
         token, max_age=current_app.config["MANAGEMENT_LINK_MAX_AGE"], now=now
     )
     return _int_field(payload, "ini"), _int_field(payload, "rep")
+
+
+def withdrawal_token(signature_id: int, now) -> str:
+    """Return the token of the link by which a signatory withdraws their signature."""
+    return token_service(WITHDRAW_SIGNATURE).dumps({"sig": signature_id}, now)
+
+
+def read_withdrawal_token(token: str, now) -> int:
+    """Return the signature id of a withdrawal link, or raise a token error."""
+    payload = token_service(WITHDRAW_SIGNATURE).loads(
+        token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+    )
+    return _int_field(payload, "sig")

@@ -10,4 +10,7 @@ SCHEDULE: dict[str, int] = {
     "notify-threshold-reached": 60,
     "send-council-reminders": 3600,
     "purge-personal-data": 3600,
+    # Hourly, though it publishes once a day: a missed hour (or a stopped scheduler)
+    # still gets the day's entry out on the next run.
+    "publish-count-log": 3600,
 }

@@ -88,7 +88,7 @@ def test_the_database_holds_no_name_birth_date_or_address_of_a_signatory(
     rows = table_dump("signature", "outbox_message")
     raw = database_bytes(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        assert "Bisschopsstraat".encode() in raw  # the real file: its street register
+        assert b"Bisschopsstraat" in raw  # the real file: its street register
     for surname, first, born, street, _number, _postcode, email in PEOPLE:
         for value in (surname, first, born, email):
             assert value.encode() not in raw, value

@@ -34,6 +34,10 @@ SECRETARIAT_ONLY = {
     "secretariat.review",
     "secretariat.translation",
     "secretariat.verification",
+    "secretariat.register_export",
+    "secretariat.register_import",
+    "secretariat.decision_mail",
+    "secretariat.dossier_export",
 }
 PRESIDENT_ONLY = {"secretariat.meeting", "secretariat.agenda"}
 SECRETARIAT_OR_PRESIDENT = {"secretariat.vote"}
