@@ -34,6 +34,7 @@ from .keys import public_key
 from .mail import public_url
 from .models import Initiative, InitiativeState
 from .oparl import DossierFile, oparl_paper
+from .register_check import reference
 from .sealed import counted_signatures_query, open_signature
 
 S = InitiativeState
@@ -213,7 +214,7 @@ def _row(signature, record: dict) -> list[str]:
     confirmed = signature.confirmed_at
     values = {
         **record,
-        "reference": f"S-{signature.id}",
+        "reference": reference(signature),
         "channel": signature.channel,
         "confirmed_at": confirmed.astimezone(UTC).isoformat() if confirmed else "",
         "verdict": _verdict(signature),

@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "consultation-scheduled": _l("Consultation meeting scheduled"),
     "agenda-set": _l("Put on the council's agenda"),
     "decided": _l("Decided by the municipal council"),
+    "dossier-exported": _l("Certified dossier exported for the council"),
 }
 
 OUTCOME_LABELS = {

@@ -17,6 +17,7 @@ from .extensions import db
 from .forms import ButtonForm, text_field
 from .models import Initiative, Signature, SignatureState
 from .public import get_initiative_or_404
+from .register_check import REASON_LABELS
 from .sealed import normalise_code
 from .tokens import read_withdrawal_token
 from .withdrawal import (
@@ -32,15 +33,6 @@ from .withdrawal import (
 bp = Blueprint("receipts", __name__)
 
 RECEIPT_LENGTH = 20
-
-VERDICT_REASONS = {
-    "not_registered": _l("not found in the population register"),
-    "not_resident": _l("not living in the City of Brussels"),
-    "under_age": _l("under the minimum age"),
-    "duplicate": _l("a duplicate of another signature"),
-    "unreadable": _l("the details could not be read"),
-    "other": _l("another reason"),
-}
 
 
 def receipt_code_shape(form, field):
@@ -99,7 +91,7 @@ def _answer(initiative: Initiative, code: str, form: ReceiptForm):
         signature=signature,
         state=signature.state.value if signature else None,
         verdict_reason=(
-            VERDICT_REASONS.get(signature.verdict_reason, VERDICT_REASONS["other"])
+            REASON_LABELS.get(signature.verdict_reason, REASON_LABELS["other"])
             if signature is not None and signature.verdict == "invalid"
             else None
         ),

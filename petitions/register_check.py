@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from verification.dossier import csv_cell
 from verification.keys import key_id
 
 from . import lifecycle
@@ -55,19 +56,12 @@ REASON_LABELS = {
     "unreadable": _l("Data unreadable or incomplete"),
     "other": _l("Other reason"),
 }
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REFERENCE = re.compile(r"S-([1-9][0-9]{0,17})")
 
 
 def reference(signature: Signature) -> str:
     """Return the reference of a signature in the register check's files."""
     return f"S-{signature.id}"
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Return a cell value that no spreadsheet will run as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _require_filed(initiative: Initiative) -> None:
@@ -105,7 +99,7 @@ def _export_row(signature: Signature, private_keys: list) -> list[str]:
     # being empty, and the population service answers "unreadable".
     record = open_signature(signature, private_keys) if signature.sealed else {}
     cells = [str(record.get(column) or "") for column in EXPORT_COLUMNS[1:]]
-    return [reference(signature), *(spreadsheet_safe(cell) for cell in cells)]
+    return [reference(signature), *(csv_cell(cell) for cell in cells)]
 
 
 def export_lines(initiative: Initiative, private_keys: list) -> Iterator[str]:
