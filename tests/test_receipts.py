@@ -129,7 +129,7 @@ def test_a_counted_signature_is_said_counted_in_any_case_and_spacing(
     ("verdict", "reason", "expected"),
     [
         ("valid", None, "found this signature valid."),
-        ("invalid", "under_age", "not valid: under the minimum age."),
+        ("invalid", "under_age", "not valid: Under age."),
     ],
 )
 def test_the_register_verdict_is_shown_without_personal_data(
