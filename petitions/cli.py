@@ -19,6 +19,15 @@ SAMPLE_STREETS = Path(__file__).resolve().parent.parent / "data" / "streets-samp
 jobs_cli = AppGroup("jobs", help="Run the scheduled sweeps by hand.")
 streets_cli = AppGroup("streets", help="Manage the street register.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
+# Every command that opens sealed records takes the secretariat's private key file(s).
+sealing_key_option = click.option(
+    "--key",
+    "key_files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The secretariat's private sealing key (several after a rotation).",
+)
 
 
 def parse_now(value: str | None) -> datetime:
@@ -85,14 +94,7 @@ decision_cli = AppGroup("decision", help="The council's decision, to the signato
 
 @decision_cli.command("mail")
 @click.argument("slug")
-@click.option(
-    "--key",
-    "key_files",
-    multiple=True,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The secretariat's private sealing key (several after a rotation).",
-)
+@sealing_key_option
 def decision_mail(slug: str, key_files: tuple[str, ...]):
     """Mail the council's decision to the signatories who asked for it (once)."""
     from .lifecycle import TransitionRefused, mail_decision_to_signatories
@@ -115,14 +117,7 @@ register_check_cli = AppGroup(
 
 @register_check_cli.command("export")
 @click.argument("slug")
-@click.option(
-    "--key",
-    "key_files",
-    multiple=True,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The secretariat's private sealing key (several after a rotation).",
-)
+@sealing_key_option
 @click.option(
     "--out",
     type=click.File("w", encoding="utf-8", lazy=True),
@@ -214,14 +209,7 @@ dossier_cli = AppGroup("dossier", help="The certified dossier for the council.")
     type=click.Path(dir_okay=False, path_type=Path),
     help="The ZIP file to write.",
 )
-@click.option(
-    "--key",
-    "key_files",
-    multiple=True,
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The secretariat's private sealing key (several after a rotation).",
-)
+@sealing_key_option
 @click.option(
     "--signing-key",
     "signing_key_file",
