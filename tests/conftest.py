@@ -325,3 +325,10 @@ def confirmation_code(message) -> str:
     match = re.search(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b", body_text(message))
     assert match, "no code in the mail"
     return match.group(1)
+
+
+def receipt_code(message) -> str:
+    """Return the receipt code in a signature-confirmed mail, whatever its language."""
+    match = re.search(r"\b([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4})\b", body_text(message))
+    assert match, "no receipt code in the mail"
+    return match.group(1)

@@ -10,7 +10,7 @@ from petitions.extensions import db
 from petitions.models import AuditEntry, InitiativeState, Signature, SignatureState
 from verification.merkle import commitment, merkle_root, verify_inclusion
 
-from .conftest import body_text, confirmation_link, csrf_token
+from .conftest import body_text, confirmation_link, csrf_token, receipt_code
 
 SURNAMES = ["Janssens", "Peeters", "Dubois", "Lambert", "Maes"]
 PERSONAL = [
@@ -40,7 +40,7 @@ def signed_by(client, sign, mailbox):
             link = confirmation_link(message)
             client.post(link, data={"csrf_token": csrf_token(client, link)})
             receipt_mail = [m for m in mailbox() if m["To"] == address][-1]
-            codes.append(body_text(receipt_mail).split("receipt code: ")[1][:24])
+            codes.append(receipt_code(receipt_mail))
         return codes
 
     return build
@@ -68,10 +68,13 @@ def ask_withdrawal(client, initiative, code: str):
 
 
 def withdrawal_link(mailbox, address: str) -> str:
-    (message,) = [
-        m for m in mailbox() if m["To"] == address and "Withdraw" in m["Subject"]
+    # The mail is in the signatory's language: find it by its link, not its words.
+    links = [
+        re.search(r"http://petitions\.test(/withdraw/\S+)", body_text(m))
+        for m in mailbox()
+        if m["To"] == address
     ]
-    match = re.search(r"http://petitions\.test(/withdraw/\S+)", body_text(message))
+    (match,) = [m for m in links if m]
     return match.group(1)
 
 

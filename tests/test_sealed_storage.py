@@ -8,7 +8,7 @@ from petitions.extensions import db
 from petitions.models import OutboxMessage, Signature
 from petitions.sealed import open_signature
 
-from .conftest import confirmation_link, csrf_token
+from .conftest import confirmation_link, csrf_token, receipt_code
 
 PEOPLE = [
     (
@@ -149,11 +149,7 @@ def test_confirming_shows_the_receipt_code_once_and_mails_it(
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     again = client.get(response.headers["Location"]).get_data(as_text=True)
     receipt_mail = mailbox()[-1]
-    code = (
-        receipt_mail.get_body(preferencelist=("plain",))
-        .get_content()
-        .split("receipt code: ")[1][:24]
-    )
+    code = receipt_code(receipt_mail)
     assert code in page and code not in again
     commitment = db.session.scalar(select(Signature.commitment))
     from verification.merkle import commitment as make_commitment
