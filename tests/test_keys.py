@@ -96,3 +96,5 @@ def test_the_web_server_signs_with_the_public_keys_alone(
     path = f"/initiatives/{slug}"
     data = signatory() | {"csrf_token": csrf_token(client, path)}
     assert client.post(f"{path}/sign", data=data).status_code == 303
+    with server.app_context():
+        db.engine.dispose()  # this second app's connections close with the test
