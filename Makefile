@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app petitions
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean
+.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,13 +36,38 @@ run: install instance/config.py instance/keys/sealing-public.pem ## Set up insta
 	$(BIN)/python -m scheduler & \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install ## Run the whole test suite (also on PostgreSQL when PETITIONS_TEST_POSTGRES_URL is set)
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads) and
+# inject axe-core from npm; both are installed here when missing.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+browser-deps: ## Install Chromium (Debian package) and axe-core (npm) for the browser tests
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+		else \
+			echo "browser tests: /usr/bin/chromium is missing; run 'sudo apt-get install chromium' (the browser tests fail until then)"; \
+		fi; \
+	fi
+	@if [ ! -f $(AXE) ] && ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" -eq 0 ]; then \
+		DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm; \
+	fi
+	@if [ ! -f $(AXE) ]; then \
+		if command -v npm >/dev/null 2>&1; then \
+			npm install --prefix tests/browser --no-save --no-audit --no-fund axe-core@4; \
+		else \
+			echo "browser tests: npm is missing; run 'sudo apt-get install npm' (the browser tests fail until then)"; \
+		fi; \
+	fi
+
+test: install browser-deps ## Run the whole test suite (also on PostgreSQL when PETITIONS_TEST_POSTGRES_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest --cov --cov-report=term
 	@if [ -n "$$PETITIONS_TEST_POSTGRES_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
-		PETITIONS_TEST_DATABASE_URL="$$PETITIONS_TEST_POSTGRES_URL" $(BIN)/pytest -q -p no:cacheprovider; \
+		PETITIONS_TEST_DATABASE_URL="$$PETITIONS_TEST_POSTGRES_URL" $(BIN)/pytest -q -p no:cacheprovider --ignore=tests/browser; \
 	fi
 
 lint: install ## Check style and the import layers

@@ -46,11 +46,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         configure_engine_events(db.engine)
 
     from . import (
+        about,
         api,
         errors,
         feed,
         i18n,
         initiators,
+        paper_sheet,
         public,
         receipts,
         secretariat,
@@ -65,8 +67,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(initiators.bp)
     app.register_blueprint(secretariat.bp)
     app.register_blueprint(receipts.bp)
+    app.register_blueprint(paper_sheet.bp)
+    app.register_blueprint(about.bp)
     csrf.exempt(api.bp)
     errors.register(app)
+    from . import cache, sharing
+
+    app.register_blueprint(sharing.bp)
+    cache.init_app(app)
     i18n.register_template_helpers(app)
 
     from .cli import register_cli

@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 # Retry after 1, 2, 4 ... minutes, never more than an hour apart: a mail server that is
 # down for a day loses nothing, and its return is noticed within the hour.
 MAX_BACKOFF = timedelta(hours=1)
-SECRET_CONTEXT = ("code", "receipt_code")
+# Dropped from the outbox once delivered: signatories' codes, and a visitor's feedback
+# and reply address (they concern no initiative, so no retention sweep would reach them).
+SECRET_CONTEXT = ("code", "receipt_code", "feedback_text", "reply_to")
 
 
 def enqueue(

@@ -28,7 +28,11 @@ def build_context(message, now: datetime) -> dict:
     for key in DATETIME_KEYS:
         if isinstance(context.get(key), str):
             context[key] = datetime.fromisoformat(context[key])
-    initiative = db.session.get(Initiative, context.get("initiative_id"))
+    # Some mails (the visitors' feedback) concern no initiative at all.
+    initiative_id = context.get("initiative_id")
+    initiative = (
+        db.session.get(Initiative, initiative_id) if initiative_id is not None else None
+    )
     if initiative is not None:
         _initiative_context(context, initiative, message.language)
     context["max_per_email"] = current_app.config["MAX_SIGNATURES_PER_EMAIL"]

@@ -426,5 +426,6 @@ def vote(slug: str):
 # the form, so the limit is raised in time (as for the initiators' long texts).
 
 
-# The key-using actions live in their own module; importing it registers them on bp.
-from . import secretariat_keys  # noqa: E402, F401
+# The key-using actions and the paper signatures live in their own modules; importing
+# them registers their routes on bp.
+from . import secretariat_keys, secretariat_paper  # noqa: E402, F401

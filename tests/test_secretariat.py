@@ -38,6 +38,9 @@ SECRETARIAT_ONLY = {
     "secretariat.register_import",
     "secretariat.decision_mail",
     "secretariat.dossier_export",
+    "secretariat.paper_signatures",
+    "secretariat.paper_enter",
+    "secretariat.paper_import",
 }
 PRESIDENT_ONLY = {"secretariat.meeting", "secretariat.agenda"}
 SECRETARIAT_OR_PRESIDENT = {"secretariat.vote"}

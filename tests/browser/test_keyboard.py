@@ -1,0 +1,110 @@
+"""Keyboard only: from the home page to a confirmed signature, focus always visible."""
+
+import re
+
+from .conftest import CONFIRM_LINK, RECEIPT_CODE
+from .pages import submit
+
+# The focused element: is it on screen, and does it show a focus ring the unfocused
+# element does not (an outline or a box shadow that :focus-visible adds)?
+FOCUS_STATE = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const rect = e.getBoundingClientRect();
+  const style = getComputedStyle(e);
+  return {
+    id: e.id, tag: e.tagName.toLowerCase(), href: e.getAttribute('href') || '',
+    type: e.getAttribute('type') || '',
+    visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 &&
+      rect.top < innerHeight && style.visibility !== 'hidden',
+    // A date input moves focus through its own day, month, year and calendar-button
+    // parts, which the browser rings itself; the input matches :focus in the first three.
+    focused: e.matches(':focus-visible') || e.type === 'date',
+    outline: (parseFloat(style.outlineWidth) > 0 && style.outlineStyle !== 'none') ||
+      (e.type === 'date' && !e.matches(':focus')),
+    shadow: style.boxShadow !== 'none',
+  };
+}"""
+
+
+def press(page, key: str) -> dict:
+    """Press a key; return the newly focused element after checking its focus shows."""
+    page.keyboard.press(key)
+    state = page.evaluate(FOCUS_STATE)
+    assert state is not None, f"{key}: focus lost"
+    assert state["visible"], f"{key}: focused element off screen: {state}"
+    assert state["focused"] and (state["outline"] or state["shadow"]), (
+        f"{key}: no visible focus indicator on {state}"
+    )
+    return state
+
+
+def tab_to(page, matches, key: str = "Tab", limit: int = 60) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element satisfies ``matches``."""
+    for _ in range(limit):
+        state = press(page, key)
+        if matches(state):
+            return state
+    raise AssertionError(f"never reached the element with {key}")
+
+
+def fill(page, field_id: str, text: str) -> None:
+    tab_to(page, lambda s: s["id"] == field_id)
+    page.keyboard.type(text)
+
+
+def test_a_resident_signs_and_confirms_with_the_keyboard_only(site, open_context):
+    slug = site.slugs["collecting"]
+    page = open_context("fr").new_page()
+    page.goto("/")
+    tab_to(page, lambda s: s["href"] == f"/initiatives/{slug}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/initiatives/{slug}")
+    for field_id, text in (
+        ("surname", "Clavier"),
+        ("first_names", "Karel"),
+        # Digits for the date input's parts, in the order of the browser's locale:
+        # 2 March or 3 February 1979, a valid date of birth either way.
+        ("birth_date", "02031979"),
+        ("street", "Hoogstraat"),
+        ("house_number", "12"),
+        ("postcode", "1000"),
+        ("email", "karel.clavier@example.be"),
+    ):
+        fill(page, field_id, text)
+    tab_to(page, lambda s: s["type"] == "radio")
+    assert tab_to(page, lambda s: s["id"] == "email", key="Shift+Tab")
+    tab_to(page, lambda s: s["type"] == "radio")
+    page.keyboard.press("Space")
+    tab_to(page, lambda s: s["id"] == "consent")
+    page.keyboard.press("Space")
+    assert page.is_checked("#consent")
+    tab_to(page, lambda s: s["tag"] == "button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/check-your-email")
+    body = site.mails_to("karel.clavier@example.be")[-1].get_body(("plain",))
+    page.goto(CONFIRM_LINK.search(body.get_content()).group(0))
+    tab_to(page, lambda s: s["tag"] == "button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/confirmed")
+    assert RECEIPT_CODE.search(page.inner_text("main"))
+
+
+def test_form_errors_are_announced_and_linked_to_their_fields(site, open_context):
+    page = open_context("nl").new_page()
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    submit(page, "form[action$='/sign']", 400)
+    summary = page.locator("main .error-summary")
+    assert summary.get_attribute("role") == "alert"
+    assert page.evaluate(
+        "document.querySelector('main').firstElementChild.matches('.error-summary')"
+    )
+    targets = [link.get_attribute("href") for link in summary.locator("a").all()]
+    assert "#surname" in targets and "#consent" in targets
+    for target in targets:
+        assert re.fullmatch(r"#[\w-]+", target)
+        field = page.locator(target)
+        assert field.get_attribute("aria-invalid") == "true", target
+        described = field.get_attribute("aria-describedby").split()
+        messages = [page.locator(f"#{i}") for i in described]
+        assert any("error-message" in m.get_attribute("class") for m in messages)
