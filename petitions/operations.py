@@ -147,25 +147,29 @@ def submit_signature(
     raise RuntimeError("could not record the signature after three attempts")
 
 
+def signatory_record(details: SignatoryDetails, street, channel: str) -> dict:
+    """Return what is sealed of a signatory: one record, the same for every channel."""
+    return {
+        "surname": details.surname,
+        "first_names": details.first_names,
+        "birth_date": details.birth_date.isoformat(),
+        "street_id": street.id,
+        "street_fr": street.name_fr,
+        "street_nl": street.name_nl,
+        "house_number": details.house_number,
+        "box": details.box or "",
+        "postcode": details.postcode,
+        "email": details.email,
+        "language": details.language,
+        "channel": channel,
+        "notify_decision": bool(details.notify_decision),
+    }
+
+
 def _seal(signature: Signature, details: SignatoryDetails, street) -> None:
     """Seal the personal data and keep the address in an envelope the identity opens."""
     seal_signature(
-        signature,
-        {
-            "surname": details.surname,
-            "first_names": details.first_names,
-            "birth_date": details.birth_date.isoformat(),
-            "street_id": street.id,
-            "street_fr": street.name_fr,
-            "street_nl": street.name_nl,
-            "house_number": details.house_number,
-            "box": details.box or "",
-            "postcode": details.postcode,
-            "email": details.email,
-            "language": details.language,
-            "channel": signature.channel or "online",
-            "notify_decision": bool(details.notify_decision),
-        },
+        signature, signatory_record(details, street, signature.channel or "online")
     )
     signature.envelope_identity = sealed.close(
         signature, sealed.IDENTITY, _identity_secret(details), details.email

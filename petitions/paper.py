@@ -8,7 +8,7 @@ drawn and thrown away: a paper signatory gets no receipt and, having no e-mail
 envelope, no mail from the service either.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -29,7 +29,12 @@ from .models import (
     Signature,
     SignatureState,
 )
-from .operations import NotCollecting, SignatoryDetails, check_eligibility
+from .operations import (
+    NotCollecting,
+    SignatoryDetails,
+    check_eligibility,
+    signatory_record,
+)
 from .sealed import seal_signature
 
 CHANNEL = "paper"
@@ -190,22 +195,8 @@ def _forget_pending(signature: Signature) -> None:
 
 
 def _record(details: SignatoryDetails, street) -> dict:
-    """Return the sealed record: the keys of an online signature's, channel "paper"."""
-    return {
-        "surname": details.surname,
-        "first_names": details.first_names,
-        "birth_date": details.birth_date.isoformat(),
-        "street_id": street.id,
-        "street_fr": street.name_fr,
-        "street_nl": street.name_nl,
-        "house_number": details.house_number,
-        "box": details.box or "",
-        "postcode": details.postcode,
-        "email": details.email,
-        "language": details.language,
-        "channel": CHANNEL,
-        "notify_decision": False,
-    }
+    """Return the sealed record: an online signature's keys, channel "paper"."""
+    return signatory_record(replace(details, notify_decision=False), street, CHANNEL)
 
 
 def record_entry(initiative: Initiative, staff, counts: dict, now: datetime) -> None:
