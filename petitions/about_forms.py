@@ -4,12 +4,10 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import AnyOf, InputRequired
+from wtforms import SelectField
 
-from .forms import long_text_field, normalised_email, text_field
+from .forms import language_field, long_text_field, normalised_email, text_field
 
-FEEDBACK_LANGUAGES = ("fr", "nl", "en")
 PAGE_MAX_LENGTH = 500
 MESSAGE_MAX_LENGTH = 5000
 
@@ -47,20 +45,7 @@ class FeedbackForm(FlaskForm):
         autocomplete="email",
         type="email",
     )
-    language = SelectField(
-        _l("Language of the answer"),
-        choices=[
-            SelectChoice("fr", "Français"),
-            SelectChoice("nl", "Nederlands"),
-            SelectChoice("en", "English"),
-        ],
-        # Checked by AnyOf, whose message is ours (WTForms' own is not translated).
-        validate_choice=False,
-        validators=[
-            InputRequired(_l("Please choose a language.")),
-            AnyOf(FEEDBACK_LANGUAGES, message=_l("Please choose a language.")),
-        ],
-    )
+    language = language_field(SelectField, _l("Language of the answer"))
 
     def validate_email(self, field):
         if field.data:

@@ -54,17 +54,28 @@ def normalised_email(value: str) -> str:
         ) from None
 
 
-class BirthDateField(DateField):
-    """A date field whose message for an impossible date says what to type."""
+def with_parse_message(field_class, message):
+    """Return ``field_class`` whose message for unparsable input is ``message``.
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(
-                _l("Please enter a real date, for example 1990-12-31.")
-            ) from None
+    WTForms' own messages ("Not a valid date value.") say what is wrong, not what to
+    type, and are not in our catalogs.
+    """
+
+    class Field(field_class):
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError:
+                self.data = None
+                raise ValueError(message) from None
+
+    Field.__name__ = f"{field_class.__name__}WithMessage"
+    return Field
+
+
+BirthDateField = with_parse_message(
+    DateField, _l("Please enter a real date, for example 1990-12-31.")
+)
 
 
 def _strip(value):
@@ -101,6 +112,24 @@ def long_text_field(
     render_kw.setdefault("rows", 4)
     return TextAreaField(
         label, filters=[_strip], validators=validators, render_kw=render_kw
+    )
+
+
+LANGUAGE_CHOICES = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
+
+
+def language_field(field_class, label):
+    """Return a choice of fr, nl or en (each named in its own language), with our message."""
+    codes = tuple(code for code, _name in LANGUAGE_CHOICES)
+    return field_class(
+        label,
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_CHOICES],
+        # The choice is checked by AnyOf, whose message is ours (WTForms' own is not).
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Please choose a language.")),
+            AnyOf(codes, message=_l("Please choose a language.")),
+        ],
     )
 
 
@@ -141,20 +170,7 @@ class SignatureForm(FlaskForm):
         autocomplete="email",
         type="email",
     )
-    language = RadioField(
-        _l("Language of your e-mails"),
-        choices=[
-            SelectChoice("fr", "Français"),
-            SelectChoice("nl", "Nederlands"),
-            SelectChoice("en", "English"),
-        ],
-        # The choice is checked by AnyOf, whose message is ours (WTForms' own is not).
-        validate_choice=False,
-        validators=[
-            InputRequired(_l("Please choose a language.")),
-            AnyOf(("fr", "nl", "en"), message=_l("Please choose a language.")),
-        ],
-    )
+    language = language_field(RadioField, _l("Language of your e-mails"))
     consent = BooleanField(
         _l(
             "I agree that the City processes these data, which reveal a political "

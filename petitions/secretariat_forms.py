@@ -25,7 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .forms import long_text_field, text_field
+from .forms import long_text_field, text_field, with_parse_message
 from .lifecycle import ADMISSIBILITY_CHECKLIST
 
 TEXT_LANGUAGES = (SelectChoice("fr", "Français"), SelectChoice("nl", "Nederlands"))
@@ -41,17 +41,9 @@ def day_field(label, required) -> DateField:
     )
 
 
-class CountField(IntegerField):
-    """A whole number field whose message for anything else is ours."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(
-                _l("Please enter a whole number, for example 1250.")
-            ) from None
+CountField = with_parse_message(
+    IntegerField, _l("Please enter a whole number, for example 1250.")
+)
 
 
 class MomentField(DateTimeLocalField):
@@ -180,22 +172,24 @@ class TranslationForm(FlaskForm):
     )
 
 
-class VerificationForm(FlaskForm):
-    valid = CountField(
-        _l("Valid signatures"),
+def count_field(label, required) -> CountField:
+    """Return a whole, non-negative number of signatures."""
+    return CountField(
+        label,
         validators=[
-            InputRequired(_l("Please enter the number of valid signatures.")),
+            InputRequired(required),
             NumberRange(min=0, message=_l("A count cannot be negative.")),
         ],
         render_kw={"inputmode": "numeric"},
     )
-    invalid = CountField(
-        _l("Invalid signatures"),
-        validators=[
-            InputRequired(_l("Please enter the number of invalid signatures.")),
-            NumberRange(min=0, message=_l("A count cannot be negative.")),
-        ],
-        render_kw={"inputmode": "numeric"},
+
+
+class VerificationForm(FlaskForm):
+    valid = count_field(
+        _l("Valid signatures"), _l("Please enter the number of valid signatures.")
+    )
+    invalid = count_field(
+        _l("Invalid signatures"), _l("Please enter the number of invalid signatures.")
     )
 
 
