@@ -27,7 +27,6 @@ def seed(app, count: int) -> None:
     from sqlalchemy import func, insert, select
 
     from petitions.extensions import db
-    from petitions.keys import sealing_public_key
     from petitions.models import (
         Initiative,
         InitiativeState,
@@ -35,7 +34,8 @@ def seed(app, count: int) -> None:
         Signature,
         SignatureState,
     )
-    from petitions.sealed import associated_data
+    from petitions.sealing.keys import sealing_public_key
+    from petitions.sealing.records import associated_data
     from verification.keys import key_id
     from verification.merkle import commitment
     from verification.sealing import seal_record
@@ -135,8 +135,8 @@ def _export(slug: str, out: Path, run_dir: Path) -> dict:
     import resource
 
     from petitions import create_app
-    from petitions.dossier import export_dossier
-    from petitions.keys import read_private_keys
+    from petitions.dossier.export import export_dossier
+    from petitions.sealing.keys import read_private_keys
 
     app = create_app()
     with app.app_context():

@@ -59,7 +59,7 @@ def make_instance(run_dir: Path) -> dict:
 
 def make_keys(run_dir: Path, keys: Path) -> None:
     """Create the sealing and dossier key pairs, their passphrase in a throwaway file."""
-    from petitions.keys import create_pairs, passphrase_from_file
+    from petitions.sealing.keys import create_pairs, passphrase_from_file
 
     create_pairs(keys, passphrase_from_file(passphrase_path(run_dir)))
 
@@ -124,7 +124,7 @@ class AppSide:
         """
         from petitions.extensions import db
         from petitions.models import OutboxMessage, Signature, SignatureState
-        from petitions.tokens import confirmation_token
+        from petitions.web.tokens import confirmation_token
 
         now = datetime.now(UTC)
         with self.app.app_context():

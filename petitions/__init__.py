@@ -5,7 +5,7 @@ import os
 
 from flask import Flask
 
-from . import config as default_config
+from petitions import config as default_config
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     _fill_instance_defaults(app)
     _refuse_default_secrets(app)
 
-    from .extensions import babel, csrf, db, migrate
-    from .i18n import select_locale, select_timezone
+    from petitions.extensions import babel, csrf, db, migrate
+    from petitions.web.languages import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
@@ -40,24 +40,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
 
-    from .database import configure_engine_events
+    from petitions.database import configure_engine_events
 
     with app.app_context():
         configure_engine_events(db.engine)
 
-    from . import (
-        about,
-        api,
-        errors,
-        feed,
-        i18n,
-        initiators,
-        paper_sheet,
-        public,
-        receipts,
-        secretariat,
-        signing,
-    )
+    from petitions.api import views as api
+    from petitions.initiators import views as initiators
+    from petitions.paper import views as paper_sheet
+    from petitions.public import about, feed
+    from petitions.public import views as public
+    from petitions.receipts import views as receipts
+    from petitions.secretariat import paper as _secretariat_paper  # noqa: F401
+    from petitions.secretariat import register as _secretariat_register  # noqa: F401
+    from petitions.secretariat import views as secretariat
+    from petitions.signing import views as signing
+    from petitions.web import errors
+    from petitions.web import languages as i18n
 
     app.register_blueprint(public.bp)
     app.register_blueprint(signing.bp)
@@ -71,13 +70,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(about.bp)
     csrf.exempt(api.bp)
     errors.register(app)
-    from . import cache, sharing
+    from petitions.public import sharing
+    from petitions.web import caching as cache
 
     app.register_blueprint(sharing.bp)
     cache.init_app(app)
     i18n.register_template_helpers(app)
 
-    from .cli import register_cli
+    from petitions.cli import register_cli
 
     register_cli(app)
     return app
@@ -98,7 +98,7 @@ def _fill_instance_defaults(app: Flask) -> None:
         if not app.config.get(key):
             app.config[key] = os.path.join(keys, name)
     if "CLOCK" not in app.config:
-        from .models import utcnow
+        from petitions.models import utcnow
 
         app.config["CLOCK"] = utcnow
 

@@ -9,10 +9,14 @@ from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from .extensions import db
-from .jobs import JOBS, run_job
-from .models import Street
-from .streets import StreetFileError, read_street_rows, replace_register
+from petitions.extensions import db
+from petitions.jobs.registry import JOBS, run_job
+from petitions.models import Street
+from petitions.signing.streets import (
+    StreetFileError,
+    read_street_rows,
+    replace_register,
+)
 
 SAMPLE_STREETS = Path(__file__).resolve().parent.parent / "data" / "streets-sample.csv"
 
@@ -81,7 +85,7 @@ def streets_import(file: Path):
 @audit_cli.command("verify")
 def audit_verify():
     """Check every link of the audit log's hash chain; name the first broken one."""
-    from .audit import verify_chain
+    from petitions.initiatives.audit import verify_chain
 
     report = verify_chain()
     if not report.ok:
@@ -97,7 +101,10 @@ decision_cli = AppGroup("decision", help="The council's decision, to the signato
 @sealing_key_option
 def decision_mail(slug: str, key_files: tuple[str, ...]):
     """Mail the council's decision to the signatories who asked for it (once)."""
-    from .lifecycle import TransitionRefused, mail_decision_to_signatories
+    from petitions.initiatives.operations import (
+        TransitionRefused,
+        mail_decision_to_signatories,
+    )
 
     initiative = _initiative_or_fail(slug)
     passphrase = click.prompt("Passphrase of the private key", hide_input=True)
@@ -126,9 +133,13 @@ register_check_cli = AppGroup(
 )
 def register_check_export(slug: str, key_files: tuple[str, ...], out):
     """Write the list of counted signatures for the population service (CSV)."""
-    from .audit import record
-    from .lifecycle import TransitionRefused
-    from .register_check import MissingKeys, counted_total, export_lines
+    from petitions.dossier.register_check import (
+        MissingKeys,
+        counted_total,
+        export_lines,
+    )
+    from petitions.initiatives.audit import record
+    from petitions.initiatives.operations import TransitionRefused
 
     initiative = _initiative_or_fail(slug)
     passphrase = click.prompt("Passphrase of the private key", hide_input=True)
@@ -157,15 +168,15 @@ def register_check_export(slug: str, key_files: tuple[str, ...], out):
 @click.option("--staff", "staff_email", required=True, help="Who records the result.")
 def register_check_import(slug: str, file: Path, staff_email: str):
     """Apply the population service's verdicts (all rows, or nothing)."""
-    from .lifecycle import TransitionRefused
-    from .models import StaffRole
-    from .register_check import (
-        REASONS,
+    from petitions.dossier.register_check import (
         apply_verdicts,
         problem_message,
         read_verdicts,
     )
-    from .staff import find_staff
+    from petitions.initiatives.labels import REASONS
+    from petitions.initiatives.operations import TransitionRefused
+    from petitions.models import StaffRole
+    from petitions.secretariat.staff import find_staff
 
     initiative = _initiative_or_fail(slug)
     staff = find_staff(staff_email)
@@ -221,7 +232,7 @@ def dossier_export(
     slug: str, out_file: Path, key_files: tuple[str, ...], signing_key_file: str
 ):
     """Build the signed dossier ZIP of a filed initiative."""
-    from .dossier import DossierRefused, export_dossier, signature_count
+    from petitions.dossier.export import DossierRefused, export_dossier, signature_count
 
     initiative = _initiative_or_fail(slug)
     sealing = _private_keys_or_fail(
@@ -284,7 +295,7 @@ def dossier_verify(file: Path, public_key_file: Path | None):
 
 
 def _initiative_or_fail(slug: str):
-    from .models import Initiative
+    from petitions.models import Initiative
 
     initiative = db.session.scalar(select(Initiative).where(Initiative.slug == slug))
     if initiative is None:
@@ -293,9 +304,8 @@ def _initiative_or_fail(slug: str):
 
 
 def _private_keys_or_fail(key_files, passphrase: str) -> list:
+    from petitions.sealing.keys import read_private_keys
     from verification.keys import KeyFileError, WrongPassphrase
-
-    from .keys import read_private_keys
 
     try:
         return read_private_keys(list(key_files), passphrase)
@@ -318,7 +328,7 @@ def setup(demo: bool):
     if not db.session.scalar(select(func.count()).select_from(Street)):
         click.echo(f"{import_streets(SAMPLE_STREETS)} sample street rows imported")
     if demo:
-        from .demo import add_demo_initiative
+        from petitions.initiatives.demo import add_demo_initiative
 
         if add_demo_initiative(current_app.config["CLOCK"]()):
             click.echo("demo initiative added")
@@ -328,8 +338,8 @@ def setup(demo: bool):
 
 def register_cli(app) -> None:
     """Attach the command groups to the app."""
-    from .keys import keys_cli
-    from .staff import staff_cli
+    from petitions.sealing.keys import keys_cli
+    from petitions.secretariat.staff import staff_cli
 
     app.cli.add_command(keys_cli)
     app.cli.add_command(decision_cli)

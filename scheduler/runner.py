@@ -10,8 +10,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from petitions.extensions import db
-from petitions.jobs import run_job
-from petitions.leases import acquire_lease, release_lease
+from petitions.jobs.leases import acquire_lease, release_lease
+from petitions.jobs.registry import run_job
 from petitions.models import JobRun
 
 from .schedule import SCHEDULE

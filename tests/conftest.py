@@ -47,7 +47,7 @@ KEY_PASSPHRASE = "test passphrase for the keys"
 @pytest.fixture(scope="session")
 def key_files(tmp_path_factory) -> Path:
     """Create the sealing and dossier key pairs once for the session."""
-    from petitions.keys import create_pairs
+    from petitions.sealing.keys import create_pairs
 
     folder = tmp_path_factory.mktemp("keys")
     create_pairs(folder, KEY_PASSPHRASE)
@@ -57,7 +57,7 @@ def key_files(tmp_path_factory) -> Path:
 @pytest.fixture
 def private_keys(key_files):
     """Return the secretariat's private sealing key(s), as the CLI would load them."""
-    from petitions.keys import read_private_keys
+    from petitions.sealing.keys import read_private_keys
 
     return read_private_keys([str(key_files / "sealing-private.pem")], KEY_PASSPHRASE)
 
@@ -292,7 +292,7 @@ def mailbox(app, clock):
     import email
     from email import policy
 
-    from petitions.jobs import run_job
+    from petitions.jobs.registry import run_job
 
     def deliver() -> list:
         run_job("deliver-outbox", clock.now)

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select, update
 
-from petitions import audit
 from petitions.extensions import db
+from petitions.initiatives import audit
 from petitions.models import AuditEntry
 
 

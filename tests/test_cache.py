@@ -3,8 +3,8 @@
 import pytest
 from flask import session
 
-from petitions import cache
-from petitions.tokens import management_token
+from petitions.web import caching as cache
+from petitions.web.tokens import management_token
 
 from .conftest import csrf_token, signatory
 from .test_secretariat import sign_in

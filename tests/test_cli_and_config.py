@@ -79,7 +79,7 @@ def test_a_malformed_street_file_changes_nothing(app, tmp_path, content):
 
 def test_the_sample_register_has_city_streets_in_every_postcode_and_neighbours():
     from petitions.cli import SAMPLE_STREETS
-    from petitions.streets import read_street_rows
+    from petitions.signing.streets import read_street_rows
 
     with SAMPLE_STREETS.open(encoding="utf-8") as handle:
         rows = read_street_rows(handle)
@@ -140,7 +140,7 @@ def test_the_scheduler_table_names_only_existing_jobs_and_runs_them(
 ):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from petitions.jobs import JOBS
+    from petitions.jobs.registry import JOBS
     from scheduler.runner import build_scheduler, run_once
     from scheduler.schedule import SCHEDULE
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from petitions.tokens import token_service
+from petitions.web.tokens import token_service
 
 from .conftest import confirmation_link, csrf_token
 
@@ -102,7 +102,7 @@ def test_a_token_made_for_another_purpose_confirms_nothing(
 def test_a_link_whose_signature_expired_says_to_sign_again(
     client, make_initiative, sign, mailbox, clock
 ):
-    from petitions.jobs import run_job
+    from petitions.jobs.registry import run_job
 
     initiative = make_initiative()
     sign(initiative)

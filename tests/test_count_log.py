@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from petitions import count_log
 from petitions.extensions import db
-from petitions.jobs import run_job
+from petitions.initiatives import count_log
+from petitions.jobs.registry import run_job
 from petitions.models import CountLogEntry, InitiativeState, Signature
-from petitions.sealed import counted_leaves
-from petitions.withdrawal import withdraw_signature
+from petitions.receipts.operations import withdraw_signature
+from petitions.sealing.records import counted_leaves
 from verification.merkle import merkle_root
 
 from .test_receipts import signed_by

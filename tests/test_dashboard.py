@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from petitions.dashboard import _gives_away_a_small_count, bar_chart
 from petitions.extensions import db
+from petitions.initiatives.statistics import _gives_away_a_small_count
+from petitions.initiators.chart import bar_chart
 from petitions.models import InitiativeState, Signature, SignatureState
-from petitions.tokens import management_token
+from petitions.web.tokens import management_token
 
 from .conftest import csrf_token
 

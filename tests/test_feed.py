@@ -2,8 +2,9 @@
 
 import xml.etree.ElementTree as ET
 
-from petitions import audit, lifecycle
 from petitions.extensions import db
+from petitions.initiatives import audit
+from petitions.initiators import operations as lifecycle
 from petitions.models import InitiativeState
 
 from .test_public_lifecycle import filed, review

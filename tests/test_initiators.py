@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from petitions.audit import timeline
 from petitions.extensions import db
+from petitions.initiatives.audit import timeline
 from petitions.models import (
     AuditEntry,
     Initiative,
@@ -17,7 +17,7 @@ from petitions.models import (
     Signature,
     SignatureState,
 )
-from petitions.tokens import management_token, representative_token, token_service
+from petitions.web.tokens import management_token, representative_token, token_service
 
 from .conftest import body_text, csrf_token
 

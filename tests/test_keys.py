@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from petitions import create_app
 from petitions.extensions import db
-from petitions.keys import read_private_keys
 from petitions.models import Signature
-from petitions.sealed import open_signature
+from petitions.sealing.keys import read_private_keys
+from petitions.sealing.records import open_signature
 from verification.keys import WrongPassphrase
 from verification.sealing import SealedDataError
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from petitions.extensions import db
-from petitions.leases import acquire_lease, release_lease
+from petitions.jobs.leases import acquire_lease, release_lease
 from petitions.models import JobRun
 from scheduler.schedule import SCHEDULE
 

@@ -4,13 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from petitions import lifecycle
 from petitions.extensions import db
-from petitions.lifecycle import TransitionRefused
+from petitions.initiatives import operations as initiative_operations
+from petitions.initiatives import rules as initiative_rules
+from petitions.initiatives.operations import TransitionRefused
+from petitions.initiators import operations as initiator_operations
 from petitions.models import InitiativeState
 
 S = InitiativeState
-ALL_PASS = {item: (True, "") for item in lifecycle.ADMISSIBILITY_CHECKLIST}
+ALL_PASS = {item: (True, "") for item in initiative_rules.ADMISSIBILITY_CHECKLIST}
 
 
 def brussels(text):
@@ -33,7 +35,9 @@ def test_filing_sets_the_council_deadline_by_the_month_end_rule(
     app, make_initiative, filed, deadline
 ):
     initiative = make_initiative(threshold=0)
-    lifecycle.file_initiative(initiative, brussels(filed), "representative:1")
+    initiator_operations.file_initiative(
+        initiative, brussels(filed), "representative:1"
+    )
     assert initiative.council_deadline == deadline
     assert initiative.state is S.filed
 
@@ -49,7 +53,9 @@ def test_register_numbers_are_chronological_and_restart_each_year(
         "2028-01-01T00:30:00+01:00",
     ):
         initiative = make_initiative(state=S.submitted, representatives=1)
-        lifecycle.review_admissibility(initiative, staff, ALL_PASS, brussels(moment))
+        initiative_operations.review_admissibility(
+            initiative, staff, ALL_PASS, brussels(moment)
+        )
         numbers.append(initiative.register_number)
     assert numbers == ["2027-001", "2027-002", "2028-001"]
 
@@ -58,7 +64,7 @@ def test_collection_opens_on_publication_for_the_configured_months(
     app, make_initiative, make_staff
 ):
     initiative = make_initiative(state=S.submitted, representatives=1)
-    lifecycle.review_admissibility(
+    initiative_operations.review_admissibility(
         initiative, make_staff(), ALL_PASS, brussels("2027-08-31T09:00:00+02:00")
     )
     assert (initiative.collection_starts_on, initiative.collection_ends_on) == (
@@ -73,7 +79,9 @@ def test_a_failed_checklist_item_needs_its_reason_and_changes_nothing_without(
     initiative = make_initiative(state=S.submitted, representatives=1)
     checklist = {**ALL_PASS, "general_interest": (False, "  ")}
     with pytest.raises(TransitionRefused) as refused:
-        lifecycle.review_admissibility(initiative, make_staff(), checklist, clock.now)
+        initiative_operations.review_admissibility(
+            initiative, make_staff(), checklist, clock.now
+        )
     assert refused.value.code == "reason_missing"
     assert initiative.state is S.submitted
 
@@ -85,7 +93,9 @@ def test_an_initiative_is_published_only_in_both_languages(
     initiative.texts = [t for t in initiative.texts if t.language == "fr"]
     db.session.commit()
     with pytest.raises(TransitionRefused) as refused:
-        lifecycle.review_admissibility(initiative, make_staff(), ALL_PASS, clock.now)
+        initiative_operations.review_admissibility(
+            initiative, make_staff(), ALL_PASS, clock.now
+        )
     assert refused.value.code == "translation_missing"
 
 
@@ -102,7 +112,7 @@ def test_the_blackout_covers_the_months_before_the_election_day_included(
     app, today, blocked
 ):
     app.config.update(ELECTION_DATE="2030-10-13", BLACKOUT_MONTHS=3)
-    assert lifecycle.in_blackout(brussels(today)) is blocked
+    assert initiative_rules.in_blackout(brussels(today)) is blocked
 
 
 @pytest.mark.parametrize(
@@ -110,23 +120,33 @@ def test_the_blackout_covers_the_months_before_the_election_day_included(
     [
         (
             S.collecting,
-            lambda i, s, now: lifecycle.record_verification(i, s, 10, 0, now),
+            lambda i, s, now: initiative_operations.record_verification(
+                i, s, 10, 0, now
+            ),
         ),
         (
             S.filed,
-            lambda i, s, now: lifecycle.withdraw_initiative(i, now, "representative:1"),
+            lambda i, s, now: initiator_operations.withdraw_initiative(
+                i, now, "representative:1"
+            ),
         ),
         (
             S.decided,
-            lambda i, s, now: lifecycle.set_agenda_date(i, s, date(2027, 4, 1), now),
+            lambda i, s, now: initiative_operations.set_agenda_date(
+                i, s, date(2027, 4, 1), now
+            ),
         ),
         (
             S.collecting,
-            lambda i, s, now: lifecycle.review_admissibility(i, s, ALL_PASS, now),
+            lambda i, s, now: initiative_operations.review_admissibility(
+                i, s, ALL_PASS, now
+            ),
         ),
         (
             S.draft,
-            lambda i, s, now: lifecycle.file_initiative(i, now, "representative:1"),
+            lambda i, s, now: initiator_operations.file_initiative(
+                i, now, "representative:1"
+            ),
         ),
     ],
 )
@@ -146,15 +166,21 @@ def test_overdue_starts_the_day_after_the_deadline_and_ends_with_the_vote(
     initiative = make_initiative(
         state=S.with_council, council_deadline=date(2027, 3, 31)
     )
-    assert not lifecycle.is_overdue(initiative, brussels("2027-03-31T23:59:00+02:00"))
+    assert not initiative_rules.is_overdue(
+        initiative, brussels("2027-03-31T23:59:00+02:00")
+    )
     assert (
-        lifecycle.council_days_left(initiative, brussels("2027-03-31T23:59:00+02:00"))
+        initiative_rules.council_days_left(
+            initiative, brussels("2027-03-31T23:59:00+02:00")
+        )
         == 1
     )
-    assert lifecycle.is_overdue(initiative, brussels("2027-04-01T00:00:00+02:00"))
+    assert initiative_rules.is_overdue(
+        initiative, brussels("2027-04-01T00:00:00+02:00")
+    )
     from petitions.models import Outcome
 
-    lifecycle.record_vote(
+    initiative_operations.record_vote(
         initiative,
         make_staff("president"),
         date(2027, 4, 1),
@@ -162,5 +188,7 @@ def test_overdue_starts_the_day_after_the_deadline_and_ends_with_the_vote(
         "https://example.brussels/minutes",
         brussels("2027-04-02T10:00:00+02:00"),
     )
-    assert not lifecycle.is_overdue(initiative, brussels("2027-04-03T10:00:00+02:00"))
+    assert not initiative_rules.is_overdue(
+        initiative, brussels("2027-04-03T10:00:00+02:00")
+    )
     assert initiative.state is S.decided

@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from petitions.extensions import db
-from petitions.jobs import run_job
+from petitions.jobs.registry import run_job
 from petitions.models import OutboxMessage
 
 from .conftest import confirmation_link, csrf_token
@@ -114,7 +114,7 @@ def test_mail_waits_while_the_server_is_down_and_goes_when_it_is_back(
 
 
 def test_backoff_grows_but_never_waits_more_than_an_hour():
-    from petitions.mail import backoff
+    from petitions.mail.outbox import backoff
 
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff(30) == timedelta(hours=1)

@@ -15,7 +15,7 @@ from petitions.models import (
     Signature,
     SignatureState,
 )
-from petitions.sealed import counted_signatures_query, open_signature
+from petitions.sealing.records import counted_signatures_query, open_signature
 
 from .conftest import (
     KEY_PASSPHRASE,

@@ -6,10 +6,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from petitions import lifecycle, rules
+from petitions import dates
 from petitions.extensions import db
+from petitions.initiatives import operations as initiative_operations
+from petitions.initiatives import rules as initiative_rules
+from petitions.initiators import operations as initiator_operations
 from petitions.models import InitiativeState, Outcome, Signature, SignatureState
-from petitions.sealed import open_signature
+from petitions.sealing.records import open_signature
 
 from .conftest import confirmation_link, csrf_token
 
@@ -35,16 +38,20 @@ def filed(make_initiative, clock, **fields):
     """Return an initiative filed with the council at the clock's instant."""
     initiative = make_initiative(threshold=1, representatives=1, **fields)
     counted(initiative, clock)
-    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    initiator_operations.file_initiative(initiative, clock.now, "representative:1")
     db.session.commit()
     return initiative
 
 
 def decide(initiative, staff, clock, outcome=Outcome.adopted):
     """Verify the signatures and record the council's vote today."""
-    lifecycle.record_verification(initiative, staff, initiative.threshold, 0, clock.now)
-    today = rules.legal_day(clock.now, "Europe/Brussels")
-    lifecycle.record_vote(initiative, staff, today, outcome, MINUTES, clock.now)
+    initiative_operations.record_verification(
+        initiative, staff, initiative.threshold, 0, clock.now
+    )
+    today = dates.legal_day(clock.now, "Europe/Brussels")
+    initiative_operations.record_vote(
+        initiative, staff, today, outcome, MINUTES, clock.now
+    )
     db.session.commit()
 
 
@@ -91,7 +98,7 @@ def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_lang
     sign(initiative, surname="Dubois", email="no@example.be", language="fr")
     confirm_signature(client, mailbox)
     sign(initiative, surname="Lambert", email="pending@example.be", notify_decision="y")
-    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    initiator_operations.file_initiative(initiative, clock.now, "representative:1")
     db.session.commit()
 
     before = len(mailbox())
@@ -99,11 +106,16 @@ def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_lang
     decide(initiative, make_staff(), clock)
     # The addresses are sealed: the secretariat's key sends the decision, once.
     assert (
-        lifecycle.mail_decision_to_signatories(initiative, private_keys, clock.now) == 2
+        initiative_operations.mail_decision_to_signatories(
+            initiative, private_keys, clock.now
+        )
+        == 2
     )
     db.session.commit()
-    with pytest.raises(lifecycle.TransitionRefused):
-        lifecycle.mail_decision_to_signatories(initiative, private_keys, clock.now)
+    with pytest.raises(initiative_operations.TransitionRefused):
+        initiative_operations.mail_decision_to_signatories(
+            initiative, private_keys, clock.now
+        )
     new = {m["To"]: m for m in mailbox()[before:]}
     assert len(mailbox()) == before + 2
     assert set(new) == {"nl@example.be", "fr@example.be"}
@@ -118,9 +130,9 @@ def review(initiative, staff, clock, failed=None):
     failed = failed or {}
     checklist = {
         item: (item not in failed, failed.get(item, ""))
-        for item in lifecycle.ADMISSIBILITY_CHECKLIST
+        for item in initiative_rules.ADMISSIBILITY_CHECKLIST
     }
-    lifecycle.review_admissibility(initiative, staff, checklist, clock.now)
+    initiative_operations.review_admissibility(initiative, staff, checklist, clock.now)
     db.session.commit()
 
 
@@ -128,7 +140,7 @@ def test_the_timeline_shows_an_inadmissibility_with_its_date_and_reason(
     client, make_initiative, make_staff, clock
 ):
     initiative = make_initiative(state=InitiativeState.draft, representatives=1)
-    lifecycle.submit_initiative(initiative, clock.now, "representative:1")
+    initiator_operations.submit_initiative(initiative, clock.now, "representative:1")
     clock.set("2027-03-15T10:00:00+01:00")
     review(
         initiative,
@@ -155,14 +167,16 @@ def test_the_timeline_follows_an_initiative_to_the_council_s_decision(
     review(initiative, staff, clock)
     counted(initiative, clock)
     clock.set("2027-04-02T09:00:00+02:00")
-    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    initiator_operations.file_initiative(initiative, clock.now, "representative:1")
     db.session.commit()
     clock.set("2027-06-01T09:00:00+02:00")
-    lifecycle.record_verification(initiative, staff, 1, 0, clock.now)
-    lifecycle.set_agenda_date(initiative, staff, date(2027, 6, 21), clock.now)
+    initiative_operations.record_verification(initiative, staff, 1, 0, clock.now)
+    initiative_operations.set_agenda_date(
+        initiative, staff, date(2027, 6, 21), clock.now
+    )
     db.session.commit()
     clock.set("2027-06-22T09:00:00+02:00")
-    lifecycle.record_vote(
+    initiative_operations.record_vote(
         initiative, staff, date(2027, 6, 21), Outcome.amended, MINUTES, clock.now
     )
     db.session.commit()
@@ -313,7 +327,7 @@ def test_drafts_and_submitted_initiatives_appear_nowhere_public(
 ):
     draft = make_initiative(state=InitiativeState.draft)
     submitted = make_initiative(state=InitiativeState.draft, representatives=1)
-    lifecycle.submit_initiative(submitted, clock.now, "representative:1")
+    initiator_operations.submit_initiative(submitted, clock.now, "representative:1")
     db.session.commit()
     home = client.get("/").get_data(as_text=True)
     feed = client.get("/feed.atom").get_data(as_text=True)

@@ -6,10 +6,12 @@ import io
 import pytest
 from sqlalchemy import select
 
-from petitions import lifecycle, rules
+from petitions import dates
 from petitions.extensions import db
+from petitions.initiatives import operations as initiative_operations
+from petitions.initiators import operations as initiator_operations
 from petitions.models import InitiativeState, Outcome, Signature
-from petitions.tokens import management_token
+from petitions.web.tokens import management_token
 
 from .conftest import KEY_PASSPHRASE, STAFF_PASSWORD, confirmation_link, csrf_token
 
@@ -35,7 +37,7 @@ def filed(client, make_initiative, sign, mailbox, clock):
         for message in mailbox():
             link = confirmation_link(message)
             client.post(link, data={"csrf_token": csrf_token(client, link)})
-        lifecycle.file_initiative(initiative, clock.now, "representative:1")
+        initiator_operations.file_initiative(initiative, clock.now, "representative:1")
         db.session.commit()
         return initiative
 
@@ -111,7 +113,7 @@ def test_a_pending_signature_is_not_in_the_list(
     for message in mailbox()[:2]:  # the third signatory never confirms
         link = confirmation_link(message)
         client.post(link, data={"csrf_token": csrf_token(client, link)})
-    lifecycle.file_initiative(initiative, clock.now, "representative:1")
+    initiator_operations.file_initiative(initiative, clock.now, "representative:1")
     db.session.commit()
     _result, text = export(app, initiative, key_files, tmp_path)
     assert len(text.splitlines()) == 3
@@ -402,9 +404,9 @@ def test_the_decision_is_mailed_to_the_signatories_who_asked_once(
     people = [{**PEOPLE[0], "notify_decision": "y"}, PEOPLE[1]]
     initiative = filed(people)
     staff = sign_in(client, make_staff)
-    lifecycle.record_verification(initiative, staff, 2, 0, clock.now)
-    today = rules.legal_day(clock.now, "Europe/Brussels")
-    lifecycle.record_vote(
+    initiative_operations.record_verification(initiative, staff, 2, 0, clock.now)
+    today = dates.legal_day(clock.now, "Europe/Brussels")
+    initiative_operations.record_vote(
         initiative, staff, today, Outcome.adopted, "https://x.example/pv.pdf", clock.now
     )
     db.session.commit()

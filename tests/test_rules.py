@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from petitions.rules import add_months, days_left, end_of_day, legal_day
+from petitions.dates import add_months, days_left, end_of_day, legal_day
 
 TZ = "Europe/Brussels"
 

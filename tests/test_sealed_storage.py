@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from petitions.extensions import db
 from petitions.models import OutboxMessage, Signature
-from petitions.sealed import open_signature
+from petitions.sealing.records import open_signature
 
 from .conftest import confirmation_link, csrf_token, receipt_code
 

@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from petitions import audit
 from petitions.extensions import db
-from petitions.lifecycle import ADMISSIBILITY_CHECKLIST, staff_actor
+from petitions.initiatives import audit
+from petitions.initiatives.operations import staff_actor
+from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
 from petitions.models import (
     AuditEntry,
     ConsultationMeeting,

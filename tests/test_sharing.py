@@ -9,7 +9,7 @@ import segno
 
 from petitions.extensions import db
 from petitions.models import InitiativeState, Signature, SignatureState
-from petitions.sharing import QR_BORDER, QR_ERROR
+from petitions.public.sharing import QR_BORDER, QR_ERROR
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -218,7 +218,7 @@ def test_signing_after_the_last_day_is_refused(make_initiative, sign, clock):
 def test_unconfirmed_signatures_expire_after_seven_days_with_their_mail(
     make_initiative, sign, clock, app
 ):
-    from petitions.jobs import run_job
+    from petitions.jobs.registry import run_job
 
     initiative = make_initiative()
     sign(initiative)
@@ -232,7 +232,7 @@ def test_unconfirmed_signatures_expire_after_seven_days_with_their_mail(
 def test_confirmed_signatures_do_not_expire(
     client, make_initiative, sign, mailbox, clock
 ):
-    from petitions.jobs import run_job
+    from petitions.jobs.registry import run_job
 
     initiative = make_initiative()
     sign(initiative)

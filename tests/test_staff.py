@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from petitions.extensions import db
 from petitions.models import AuditEntry, Staff, StaffRole
-from petitions.staff import StaffRefused, authenticate, create_staff
+from petitions.secretariat.staff import StaffRefused, authenticate, create_staff
 
 from .conftest import STAFF_PASSWORD, csrf_token
 

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from petitions import lifecycle
 from petitions.extensions import db
-from petitions.jobs import run_job
+from petitions.initiatives.rules import due_reminder, reminder_day
+from petitions.initiators import operations as lifecycle
+from petitions.jobs.registry import run_job
 from petitions.models import (
     AuditEntry,
     InitiativeState,
@@ -18,7 +19,6 @@ from petitions.models import (
     Signature,
     SignatureState,
 )
-from petitions.sweeps import due_reminder, reminder_day
 
 S = InitiativeState
 _counter = itertools.count()

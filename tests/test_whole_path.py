@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from petitions.extensions import db
-from petitions.jobs import run_job
+from petitions.jobs.registry import run_job
 from petitions.models import Initiative, InitiativeState, ReminderSent, Signature
 
 from .conftest import KEY_PASSPHRASE, confirmation_link, csrf_token

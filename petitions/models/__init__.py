@@ -1,29 +1,25 @@
 """Database models. Import them from here: ``from petitions.models import Initiative``."""
 
-from .core import (
+from petitions.models.initiatives import (
+    AdmissibilityReview,
+    ConsultationMeeting,
     Initiative,
     InitiativeState,
     InitiativeText,
-    OutboxMessage,
     Outcome,
-    Signature,
-    SignatureState,
-    StaffRole,
-    Street,
-    UTCDateTime,
-    utcnow,
+    Representative,
 )
-from .lifecycle import (
-    AdmissibilityReview,
+from petitions.models.records import (
     AuditEntry,
-    ConsultationMeeting,
     CountLogEntry,
     JobLease,
     JobRun,
+    OutboxMessage,
     ReminderSent,
-    Representative,
-    Staff,
 )
+from petitions.models.signatures import Signature, SignatureState, Street
+from petitions.models.staff import Staff, StaffRole
+from petitions.models.types import UTCDateTime, utcnow
 
 __all__ = [
     "AdmissibilityReview",

@@ -94,7 +94,7 @@ class Site:
 
     def mails_to(self, address: str) -> list:
         """Deliver the outbox and return the mails sent to ``address``, oldest first."""
-        from petitions.jobs import run_job
+        from petitions.jobs.registry import run_job
 
         with self.app.app_context():
             run_job("deliver-outbox", self.clock.now)
@@ -129,22 +129,28 @@ def _plain(message) -> str:
 
 def _lifecycle_initiative(site: Site, state: str, title_suffix: str):
     """Take an initiative through the real operations up to ``state``."""
-    from petitions import lifecycle
+    from petitions.initiatives import operations as initiative_operations
+    from petitions.initiatives import rules as initiative_rules
+    from petitions.initiators import operations as initiator_operations
     from petitions.models import Outcome
-    from petitions.tokens import management_token, representative_token
+    from petitions.web.tokens import management_token, representative_token
 
     now = site.clock.now
     texts = {
-        lang: lifecycle.TextInput(f"{title} {title_suffix}".strip(), summary, body)
+        lang: initiative_operations.TextInput(
+            f"{title} {title_suffix}".strip(), summary, body
+        )
         for lang, (title, summary, body) in TEXTS.items()
     }
     representatives = [
-        lifecycle.RepresentativeInput("Anne Dupont", "anne@example.be", "fr"),
-        lifecycle.RepresentativeInput("Jan Peeters", "jan@example.be", "nl"),
+        initiator_operations.RepresentativeInput(
+            "Anne Dupont", "anne@example.be", "fr"
+        ),
+        initiator_operations.RepresentativeInput("Jan Peeters", "jan@example.be", "nl"),
     ]
-    initiative = lifecycle.create_draft(texts, representatives, now)
+    initiative = initiator_operations.create_draft(texts, representatives, now)
     first, second = initiative.representatives
-    lifecycle.confirm_representative(first.id, now)
+    initiator_operations.confirm_representative(first.id, now)
     site.links[f"{state}-manage"] = (
         f"/manage/{management_token(initiative.id, first.id, now)}"
     )
@@ -154,31 +160,33 @@ def _lifecycle_initiative(site: Site, state: str, title_suffix: str):
         )
         db.session.commit()
         return initiative
-    lifecycle.confirm_representative(second.id, now)
-    lifecycle.submit_initiative(initiative, now, "initiators")
+    initiator_operations.confirm_representative(second.id, now)
+    initiator_operations.submit_initiative(initiative, now, "initiators")
     if state == "submitted":
         db.session.commit()
         return initiative
     staff = site.staff_rows["secretariat"]
     president = site.staff_rows["president"]
-    checklist = {item: (True, "") for item in lifecycle.ADMISSIBILITY_CHECKLIST}
-    lifecycle.review_admissibility(initiative, staff, checklist, now)
+    checklist = {item: (True, "") for item in initiative_rules.ADMISSIBILITY_CHECKLIST}
+    initiative_operations.review_admissibility(initiative, staff, checklist, now)
     db.session.commit()
     if state == "collecting":
         return initiative
     for _ in range(initiative.threshold):
         site.confirm(initiative.slug)
     db.session.refresh(initiative)
-    lifecycle.file_initiative(initiative, now, "initiators")
+    initiator_operations.file_initiative(initiative, now, "initiators")
     db.session.commit()
     if state == "filed":
         return initiative
-    lifecycle.record_verification(initiative, staff, initiative.threshold, 0, now)
+    initiative_operations.record_verification(
+        initiative, staff, initiative.threshold, 0, now
+    )
     db.session.commit()
     if state == "verified":
         return initiative
-    lifecycle.set_agenda_date(initiative, president, date(2027, 3, 4), now)
-    lifecycle.record_vote(
+    initiative_operations.set_agenda_date(initiative, president, date(2027, 3, 4), now)
+    initiative_operations.record_vote(
         initiative,
         president,
         date(2027, 3, 9),
@@ -191,9 +199,9 @@ def _lifecycle_initiative(site: Site, state: str, title_suffix: str):
 
 
 def _build_data(site: Site) -> None:
-    from petitions.jobs import run_job
-    from petitions.staff import create_staff
-    from petitions.tokens import withdrawal_token
+    from petitions.jobs.registry import run_job
+    from petitions.secretariat.staff import create_staff
+    from petitions.web.tokens import withdrawal_token
 
     with site.app.app_context():
         import_streets(SAMPLE_STREETS)

@@ -1,0 +1,298 @@
+"""The OpenAPI 3.1 document of the public API."""
+
+_DATE = {"type": ["string", "null"], "format": "date"}
+
+
+_INSTANT = {"type": ["string", "null"], "format": "date-time"}
+
+
+TIMELINE_ENTRY_SCHEMA = {
+    "type": "object",
+    "required": ["at", "action", "reason", "details"],
+    "properties": {
+        "at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the step was recorded (an instant, UTC).",
+        },
+        "action": {
+            "type": "string",
+            "description": "The step.",
+            "enum": [
+                "submitted",
+                "admissible",
+                "inadmissible",
+                "withdrawn",
+                "closed",
+                "threshold-reached",
+                "filed",
+                "verified",
+                "insufficient",
+                "with-council",
+                "consultation-scheduled",
+                "agenda-set",
+                "decided",
+            ],
+        },
+        "reason": {
+            "type": "string",
+            "description": "The published reasons of a decision (empty when none).",
+        },
+        "details": {
+            "type": "object",
+            "description": "What the step set, by action: register_number (admissible); "
+            "failed checklist items (inadmissible); confirmed (closed); "
+            "council_deadline (filed); valid, invalid (verified, insufficient); "
+            "starts_at, place (consultation-scheduled); agenda_date (agenda-set); "
+            "outcome, vote_date, minutes_url (decided).",
+            "additionalProperties": True,
+        },
+    },
+}
+
+
+INITIATIVE_SCHEMA = {
+    "type": "object",
+    "required": [
+        "slug",
+        "state",
+        "titles",
+        "threshold",
+        "confirmed_count",
+        "overdue",
+    ],
+    "properties": {
+        "slug": {"type": "string"},
+        "register_number": {"type": ["string", "null"], "example": "2027-004"},
+        "state": {
+            "type": "string",
+            "enum": [
+                "inadmissible",
+                "collecting",
+                "closed",
+                "filed",
+                "verified",
+                "insufficient",
+                "with_council",
+                "decided",
+                "withdrawn",
+            ],
+        },
+        "titles": {
+            "type": "object",
+            "description": "Title per language code (fr, nl, en).",
+            "additionalProperties": {"type": "string"},
+        },
+        "threshold": {"type": "integer"},
+        "confirmed_count": {"type": "integer", "description": "Confirmed signatures."},
+        "collection_starts_on": _DATE,
+        "collection_ends_on": _DATE,
+        "council_deadline": {
+            **_DATE,
+            "description": "Last day for the council's vote.",
+        },
+        "council_days_left": {
+            "type": ["integer", "null"],
+            "description": "Legal days left for the council's vote, the deadline "
+            "included; null when no council clock runs (before filing, after the vote).",
+        },
+        "filed_at": {
+            **_INSTANT,
+            "description": "When the initiative was filed with the council.",
+        },
+        "overdue": {
+            "type": "boolean",
+            "description": "The council's deadline passed without a recorded vote.",
+        },
+        "outcome": {
+            "type": ["string", "null"],
+            "enum": ["adopted", "amended", "rejected", None],
+            "description": "The council's decision, once voted.",
+        },
+        "vote_date": {**_DATE, "description": "Day of the council's vote."},
+        "minutes_url": {
+            "type": ["string", "null"],
+            "format": "uri",
+            "description": "The minutes of the council meeting that voted.",
+        },
+        "timeline": {
+            "type": "array",
+            "description": "Public steps, oldest first (in the detail only).",
+            "items": {"$ref": "#/components/schemas/TimelineEntry"},
+        },
+    },
+}
+
+
+COUNT_LOG_ENTRY_SCHEMA = {
+    "type": "object",
+    "description": "One day's entry of the public count log. hash = SHA-256 (hex) of "
+    "the canonical JSON (keys sorted, no spaces, UTF-8) of every other field, prev_hash "
+    "included; prev_hash = the previous entry's hash (64 zeros for the first). "
+    "confirmed_count = the previous count (0 before the first) + confirmations - "
+    "withdrawals.",
+    "required": [
+        "initiative",
+        "seq",
+        "day",
+        "published_at",
+        "confirmed_count",
+        "root",
+        "changes",
+        "prev_hash",
+        "hash",
+    ],
+    "properties": {
+        "initiative": {"type": "string", "description": "The initiative's slug."},
+        "seq": {"type": "integer", "description": "1 for the first entry, then +1."},
+        "day": {
+            "type": "string",
+            "format": "date",
+            "description": "The legal day (Europe/Brussels) of the entry.",
+        },
+        "published_at": {"type": "string", "format": "date-time"},
+        "confirmed_count": {"type": "integer"},
+        "root": {
+            "type": "string",
+            "description": "RFC 6962 Merkle root (hex, SHA-256) over the counted "
+            "signatures' receipt commitments, in signature order.",
+        },
+        "changes": {
+            "type": "object",
+            "description": "What moved the count since the previous entry.",
+            "properties": {
+                "confirmations": {"type": "integer"},
+                "withdrawals": {"type": "integer"},
+                "verdicts": {
+                    "type": "object",
+                    "description": "The register check's totals at publication.",
+                    "properties": {
+                        "valid": {"type": "integer"},
+                        "invalid": {"type": "integer"},
+                    },
+                },
+            },
+        },
+        "prev_hash": {"type": "string"},
+        "hash": {"type": "string"},
+    },
+}
+
+
+def openapi_document() -> dict:
+    """Return the API description."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "City of Brussels citizens' initiatives",
+            "version": "1.0.0",
+            "description": "Public, read-only data on citizens' initiatives. Dates are "
+            "legal days in Europe/Brussels. An Atom feed of the initiatives' steps is "
+            "at /feed.atom (one initiative: /initiatives/{slug}/feed.atom).",
+        },
+        "paths": {
+            "/api/v1/initiatives": {
+                "get": {
+                    "summary": "List public initiatives",
+                    "responses": {
+                        "200": {
+                            "description": "The initiatives",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "initiatives": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/Initiative"
+                                                },
+                                            }
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            },
+            "/api/v1/initiatives/{slug}": {
+                "get": {
+                    "summary": "One initiative",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The initiative",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "$ref": "#/components/schemas/Initiative"
+                                    }
+                                }
+                            },
+                        },
+                        "404": {"description": "No public initiative with this slug"},
+                    },
+                }
+            },
+            "/api/v1/initiatives/{slug}/log": {
+                "get": {
+                    "summary": "The daily, hash-chained count log of an initiative",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The entries, oldest first",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["initiative", "entries"],
+                                        "properties": {
+                                            "initiative": {"type": "string"},
+                                            "entries": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/CountLogEntry"
+                                                },
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "404": {"description": "No public initiative with this slug"},
+                    },
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Health check",
+                    "responses": {
+                        "200": {"description": "The database is reachable"},
+                        "503": {"description": "The database is not reachable"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Initiative": INITIATIVE_SCHEMA,
+                "TimelineEntry": TIMELINE_ENTRY_SCHEMA,
+                "CountLogEntry": COUNT_LOG_ENTRY_SCHEMA,
+            }
+        },
+    }

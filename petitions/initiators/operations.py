@@ -1,0 +1,189 @@
+"""TODO module docstring."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from petitions import dates
+from petitions.extensions import db
+from petitions.initiatives import audit
+from petitions.initiatives.operations import (
+    TextInput,
+    TransitionRefused,
+    confirmed_count,
+    move_to,
+    require_state,
+    set_texts,
+)
+from petitions.initiatives.rules import BEFORE_FILING, in_blackout
+from petitions.mail import outbox as mail
+from petitions.mail.recipients import staff_with
+from petitions.models import (
+    Initiative,
+    InitiativeState,
+    Representative,
+    StaffRole,
+)
+
+S = InitiativeState
+
+
+@dataclass
+class RepresentativeInput:
+    name: str
+    email: str
+    language: str
+
+
+def slugify(title: str) -> str:
+    """Return a URL-safe slug of a title, with a short random suffix."""
+    ascii_title = (
+        unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    )
+    base = (
+        re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "initiative"
+    )
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def create_draft(
+    texts: dict[str, TextInput], representatives: list[RepresentativeInput], now
+) -> Initiative:
+    """Start a draft and ask each representative to confirm by e-mail."""
+    if not texts or not set(texts) <= {"fr", "nl"}:
+        raise TransitionRefused("text_language")
+    if not 1 <= len(representatives) <= current_app.config["MAX_REPRESENTATIVES"]:
+        raise TransitionRefused("representatives_count")
+    first = texts.get("fr") or texts.get("nl")
+    initiative = Initiative(
+        slug=slugify(first.title),
+        state=S.draft,
+        initiators=", ".join(r.name for r in representatives),
+        threshold=current_app.config["SIGNATURE_THRESHOLD"],
+        created_at=now,
+        state_changed_at=now,
+    )
+    set_texts(initiative, texts)
+    initiative.representatives = [
+        Representative(name=r.name, email=r.email, language=r.language)
+        for r in representatives
+    ]
+    db.session.add(initiative)
+    db.session.flush()
+    for representative in initiative.representatives:
+        mail.enqueue(
+            "confirm-representative",
+            representative.language,
+            representative.email,
+            now,
+            initiative_id=initiative.id,
+            representative_id=representative.id,
+        )
+    audit.record("initiators", "draft-created", now, initiative)
+    return initiative
+
+
+def update_draft(initiative: Initiative, texts: dict[str, TextInput], now, actor: str):
+    """Change the texts of a draft (only a draft can change)."""
+    require_state(initiative, S.draft)
+    if not texts or not set(texts) <= {"fr", "nl"}:
+        raise TransitionRefused("text_language")
+    set_texts(initiative, texts)
+    audit.record(actor, "draft-edited", now, initiative)
+    db.session.flush()
+
+
+def confirm_representative(representative_id: int, now) -> Representative:
+    """Record that a representative confirmed; send their management link once."""
+    representative = db.session.get(Representative, representative_id)
+    if representative is None:
+        raise TransitionRefused("unknown_representative")
+    if representative.confirmed_at is None:
+        representative.confirmed_at = now
+        send_management_link(representative, now)
+        audit.record(
+            f"representative:{representative.id}",
+            "representative-confirmed",
+            now,
+            representative.initiative,
+        )
+        db.session.flush()
+    return representative
+
+
+def send_management_link(representative: Representative, now) -> None:
+    """Mail a representative a fresh management link for their initiative."""
+    mail.enqueue(
+        "management-link",
+        representative.language,
+        representative.email,
+        now,
+        initiative_id=representative.initiative_id,
+        representative_id=representative.id,
+    )
+
+
+def request_management_links(email: str, now) -> int:
+    """Mail a management link for every open initiative this address represents."""
+    rows = db.session.scalars(
+        select(Representative)
+        .join(Initiative)
+        .where(
+            func.lower(Representative.email) == email.strip().lower(),
+            Representative.confirmed_at.is_not(None),
+            Initiative.state.not_in((S.withdrawn, S.decided)),
+        )
+    ).all()
+    for representative in rows:
+        send_management_link(representative, now)
+    return len(rows)
+
+
+def submit_initiative(initiative: Initiative, now, actor: str) -> None:
+    """Hand a draft to the secretariat once every representative has confirmed."""
+    require_state(initiative, S.draft)
+    if any(r.confirmed_at is None for r in initiative.representatives):
+        raise TransitionRefused("representatives_unconfirmed")
+    if in_blackout(now):
+        raise TransitionRefused("blackout")
+    initiative.submitted_at = now
+    move_to(initiative, S.submitted, now, actor, "submitted")
+    for staff in staff_with(StaffRole.secretariat):
+        mail.enqueue(
+            "staff-initiative-submitted",
+            "fr",
+            staff.email,
+            now,
+            initiative_id=initiative.id,
+        )
+
+
+def withdraw_initiative(
+    initiative: Initiative, now, actor: str, reason: str = ""
+) -> None:
+    """Withdraw an initiative at the initiators' request, any time before filing."""
+    require_state(initiative, *BEFORE_FILING)
+    move_to(initiative, S.withdrawn, now, actor, "withdrawn", reason=reason)
+
+
+def file_initiative(initiative: Initiative, now, actor: str) -> None:
+    """File a collecting initiative that reached its threshold; start the council's clock."""
+    require_state(initiative, S.collecting)
+    if confirmed_count(initiative) < initiative.threshold:
+        raise TransitionRefused("below_threshold")
+    initiative.filed_at = now
+    initiative.council_deadline = dates.add_months(
+        dates.today(now), current_app.config["COUNCIL_DEADLINE_MONTHS"]
+    )
+    move_to(
+        initiative,
+        S.filed,
+        now,
+        actor,
+        "filed",
+        council_deadline=initiative.council_deadline.isoformat(),
+    )

@@ -1,0 +1,397 @@
+"""Initiators' pages: drafts, representatives' confirmation, the management link.
+
+Initiators have no accounts: each representative manages the initiative through a
+signed, expiring link sent by e-mail, and can ask for a fresh one at any time.
+"""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, format_number
+from flask_babel import gettext as _
+
+from petitions import clock, dates
+from petitions.extensions import db
+from petitions.initiatives import labels as initiative_labels
+from petitions.initiatives import statistics
+from petitions.initiatives.operations import TransitionRefused
+from petitions.initiatives.rules import BEFORE_FILING, council_days_left, is_overdue
+from petitions.initiators import operations as lifecycle
+from petitions.initiators.chart import bar_chart
+from petitions.initiators.forms import (
+    REPRESENTATIVE_ROWS,
+    DraftForm,
+    ManagementLinkForm,
+    TextsForm,
+    WithdrawForm,
+)
+from petitions.initiators.operations import (
+    create_draft,
+    file_initiative,
+    request_management_links,
+    submit_initiative,
+    update_draft,
+    withdraw_initiative,
+)
+from petitions.models import Initiative, InitiativeState, Representative
+from petitions.web.forms import ButtonForm
+from petitions.web.languages import current_language
+from petitions.web.tokens import read_management_token, read_representative_token
+from verification.tokens import TokenExpired, TokenInvalid
+
+bp = Blueprint("initiators", __name__)
+
+
+# Two full texts of 20,000 characters, percent-encoded, pass the site-wide 64 KiB limit:
+# only the text forms may be larger. A URL value preprocessor runs before every
+# before_request function, so the limit is raised before CSRFProtect reads the form.
+LARGE_FORM_ENDPOINTS = {"initiators.new_draft", "initiators.edit"}
+
+
+LARGE_FORM_BYTES = 512 * 1024
+
+
+@bp.url_value_preprocessor
+def _allow_long_texts(endpoint, values):
+    if endpoint in LARGE_FORM_ENDPOINTS:
+        request.max_content_length = LARGE_FORM_BYTES
+        request.max_form_memory_size = LARGE_FORM_BYTES
+
+
+@bp.after_request
+def _keep_links_private(response):
+    # The paths carry management and confirmation tokens: no caching, and no Referer
+    # to other sites (same-origin still sends it here, which CSRF checks need on HTTPS).
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+class LinkProblem(Exception):
+    """A confirmation or management link that cannot be used."""
+
+    def __init__(self, purpose: str, expired: bool):
+        super().__init__(purpose)
+        self.purpose = purpose
+        self.expired = expired
+
+
+@bp.errorhandler(LinkProblem)
+def _link_problem(problem: LinkProblem):
+    return (
+        render_template(
+            "initiators/link_problem.html",
+            purpose=problem.purpose,
+            expired=problem.expired,
+        ),
+        400,
+    )
+
+
+def _refusal_message(code: str) -> str:
+    config = current_app.config
+    if code == "blackout":
+        return _(
+            "No initiative can be submitted in the %(months)s months before the election of %(date)s. You can submit it from the day after the election.",
+            months=config["BLACKOUT_MONTHS"],
+            date=format_date(date.fromisoformat(str(config["ELECTION_DATE"])), "long"),
+        )
+    messages = {
+        "representatives_unconfirmed": _(
+            "The initiative can be submitted only once every representative has confirmed with the link in their e-mail."
+        ),
+        "below_threshold": _(
+            "The initiative can be filed only once it has reached the number of confirmed signatures needed."
+        ),
+        "wrong_state": _(
+            "This action is not possible at this stage of the initiative. Nothing was changed."
+        ),
+    }
+    return messages.get(code, messages["wrong_state"])
+
+
+def _refused(initiative: Initiative, token: str, code: str):
+    db.session.rollback()
+    return (
+        render_template(
+            "initiators/refused.html",
+            initiative=initiative,
+            token=token,
+            message=_refusal_message(code),
+        ),
+        409,
+    )
+
+
+def _actor(representative: Representative) -> str:
+    return f"representative:{representative.id}"
+
+
+def _back_to_dashboard(token: str, message: str):
+    flash(message)
+    return redirect(url_for("initiators.manage", token=token), code=303)
+
+
+@bp.route("/initiatives/new", methods=["GET", "POST"])
+def new_draft():
+    """Show the draft form; start the draft and ask each representative to confirm."""
+    form = DraftForm()
+    if not form.is_submitted():
+        for number in REPRESENTATIVE_ROWS:
+            form[f"rep{number}_language"].data = current_language()
+        return render_template("initiators/new.html", form=form)
+    if not form.validate():
+        return render_template("initiators/new.html", form=form), 400
+    create_draft(form.texts(), form.representatives(), clock.now())
+    db.session.commit()
+    return redirect(url_for("initiators.draft_started"), code=303)
+
+
+@bp.get("/initiatives/new/check-your-email")
+def draft_started():
+    """Explain that each representative must now confirm by e-mail."""
+    return render_template("initiators/draft_started.html")
+
+
+def _representative_of(token: str, now) -> Representative:
+    try:
+        representative_id = read_representative_token(token, now)
+    except TokenExpired:
+        raise LinkProblem("confirm", expired=True) from None
+    except TokenInvalid:
+        raise LinkProblem("confirm", expired=False) from None
+    representative = db.session.get(Representative, representative_id)
+    if representative is None:
+        raise LinkProblem("confirm", expired=True)
+    return representative
+
+
+@bp.get("/representatives/confirm/<token>")
+def confirm_representative(token: str):
+    """Show the one-button page by which a representative confirms their role."""
+    representative = _representative_of(token, clock.now())
+    return render_template(
+        "initiators/confirm_representative.html",
+        form=ButtonForm(),
+        token=token,
+        representative=representative,
+        initiative=representative.initiative,
+    )
+
+
+@bp.post("/representatives/confirm/<token>")
+def confirm_representative_post(token: str):
+    """Confirm the representative of the link and send their management link once."""
+    now = clock.now()
+    representative = _representative_of(token, now)
+    lifecycle.confirm_representative(representative.id, now)
+    db.session.commit()
+    return redirect(url_for("initiators.representative_confirmed"), code=303)
+
+
+@bp.get("/representatives/confirmed")
+def representative_confirmed():
+    """Thank the representative; their management link is on its way."""
+    return render_template("initiators/representative_confirmed.html")
+
+
+@bp.route("/manage/request", methods=["GET", "POST"])
+def request_link():
+    """Ask for management links by e-mail address (the answer never says if it is known)."""
+    form = ManagementLinkForm()
+    if not form.is_submitted():
+        return render_template("initiators/request_link.html", form=form)
+    if not form.validate():
+        return render_template("initiators/request_link.html", form=form), 400
+    request_management_links(form.email.data, clock.now())
+    db.session.commit()
+    return redirect(url_for("initiators.link_requested"), code=303)
+
+
+@bp.get("/manage/request/sent")
+def link_requested():
+    """Say that a link is on its way if the address represents an initiative."""
+    return render_template("initiators/link_requested.html")
+
+
+def _managed(token: str) -> tuple[Initiative, Representative]:
+    """Return the initiative and representative of a management link, or raise."""
+    try:
+        initiative_id, representative_id = read_management_token(token, clock.now())
+    except TokenExpired:
+        raise LinkProblem("manage", expired=True) from None
+    except TokenInvalid:
+        raise LinkProblem("manage", expired=False) from None
+    representative = db.session.get(Representative, representative_id)
+    if (
+        representative is None
+        or representative.initiative_id != initiative_id
+        or representative.confirmed_at is None
+    ):
+        raise LinkProblem("manage", expired=False)
+    return representative.initiative, representative
+
+
+def _progress(initiative: Initiative, now) -> dict:
+    timezone = current_app.config["TIMEZONE"]
+    confirmed = initiative.confirmed_count()
+    threshold = initiative.threshold
+    collecting = initiative.state is InitiativeState.collecting
+    return {
+        "confirmed": confirmed,
+        "pending": statistics.pending_count(initiative),
+        "percent": min(100, round(100 * confirmed / threshold)) if threshold else 100,
+        "collection_days_left": dates.days_left(
+            initiative.collection_ends_on, now, timezone
+        )
+        if collecting and initiative.collection_ends_on
+        else None,
+        "council_days_left": council_days_left(initiative, now),
+        "overdue": is_overdue(initiative, now),
+        "can_file": collecting and confirmed >= threshold,
+    }
+
+
+def _chart(initiative: Initiative, now) -> dict:
+    per_day = statistics.signatures_per_day(
+        initiative, now, current_app.config["TIMEZONE"]
+    )
+    if not per_day:
+        return {"per_day": [], "chart": None}
+    chart = bar_chart(
+        [(format_date(day, "medium"), count) for day, count in per_day],
+        title=_("Confirmed signatures per day"),
+        description=_(
+            "Bar chart from %(first)s to %(last)s, the highest day with %(most)s confirmed signatures. The same figures are in the table below.",
+            first=format_date(per_day[0][0], "long"),
+            last=format_date(per_day[-1][0], "long"),
+            most=format_number(max(count for _day, count in per_day)),
+        ),
+        number=format_number,
+        chart_id="per-day-chart",
+    )
+    return {"per_day": per_day, "chart": chart}
+
+
+@bp.get("/manage/<token>")
+def manage(token: str):
+    """Show the initiators' dashboard for the initiative of a management link."""
+    initiative, representative = _managed(token)
+    now = clock.now()
+    return render_template(
+        "initiators/dashboard.html",
+        token=token,
+        initiative=initiative,
+        representative=representative,
+        text=initiative.text(current_language()),
+        state_label=initiative_labels.INITIATOR_STATE_LABELS[initiative.state],
+        neighbourhoods=statistics.neighbourhood_counts(initiative),
+        verdicts=statistics.verdict_counts(initiative),
+        mails=statistics.sent_mails(initiative),
+        can_withdraw=initiative.state in BEFORE_FILING,
+        button=ButtonForm(),
+        **_progress(initiative, now),
+        **_chart(initiative, now),
+    )
+
+
+@bp.route("/manage/<token>/edit", methods=["GET", "POST"])
+def edit(token: str):
+    """Show the draft's texts in a form; save them while the initiative is a draft."""
+    initiative, representative = _managed(token)
+    if initiative.state is not InitiativeState.draft:
+        return _refused(initiative, token, "wrong_state")
+    existing = {t.language: t for t in initiative.texts}
+    data = {
+        f"{language}_{part}": getattr(text, part)
+        for language, text in existing.items()
+        for part in ("title", "summary", "body")
+    }
+    form = TextsForm(data=data, required_languages=existing)
+    if not form.is_submitted():
+        return render_template("initiators/edit.html", form=form, token=token)
+    if not form.validate():
+        return render_template("initiators/edit.html", form=form, token=token), 400
+    try:
+        update_draft(initiative, form.texts(), clock.now(), _actor(representative))
+    except TransitionRefused as refusal:
+        return _refused(initiative, token, refusal.code)
+    db.session.commit()
+    return _back_to_dashboard(token, _("The texts of your draft are saved."))
+
+
+def _transition(token: str, operation, done: str):
+    """Apply a lifecycle operation for the link's representative, then go back."""
+    initiative, representative = _managed(token)
+    try:
+        operation(initiative, clock.now(), _actor(representative))
+    except TransitionRefused as refusal:
+        return _refused(initiative, token, refusal.code)
+    db.session.commit()
+    return _back_to_dashboard(token, done)
+
+
+@bp.post("/manage/<token>/submit")
+def submit(token: str):
+    """Hand the draft to the secretariat for the admissibility check."""
+    return _transition(
+        token,
+        submit_initiative,
+        _(
+            "Your initiative is submitted. The secretariat checks its admissibility and will write to every representative."
+        ),
+    )
+
+
+@bp.route("/manage/<token>/withdraw", methods=["GET", "POST"])
+def withdraw(token: str):
+    """Ask for confirmation, then withdraw the initiative (only before filing)."""
+    initiative, representative = _managed(token)
+    if initiative.state not in BEFORE_FILING:
+        return _refused(initiative, token, "wrong_state")
+    form = WithdrawForm()
+    if not form.is_submitted():
+        return render_template(
+            "initiators/withdraw.html", form=form, token=token, initiative=initiative
+        )
+    if not form.validate():
+        return (
+            render_template(
+                "initiators/withdraw.html",
+                form=form,
+                token=token,
+                initiative=initiative,
+            ),
+            400,
+        )
+    try:
+        withdraw_initiative(
+            initiative,
+            clock.now(),
+            _actor(representative),
+            reason=form.reason.data or "",
+        )
+    except TransitionRefused as refusal:
+        return _refused(initiative, token, refusal.code)
+    db.session.commit()
+    return _back_to_dashboard(token, _("Your initiative is withdrawn."))
+
+
+@bp.post("/manage/<token>/file")
+def file(token: str):
+    """File the initiative with the council once it reached its threshold."""
+    return _transition(
+        token,
+        file_initiative,
+        _(
+            "Your initiative is filed with the council. The secretariat now verifies the signatures."
+        ),
+    )

@@ -1,0 +1,311 @@
+"""Forms of the secretariat's pages: sign-in, the admissibility checklist, the council."""
+
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
+
+from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
+from petitions.web.forms import long_text_field, text_field, with_parse_message
+
+TEXT_LANGUAGES = (SelectChoice("fr", "Français"), SelectChoice("nl", "Nederlands"))
+
+
+OUTCOMES = ("adopted", "amended", "rejected")
+
+
+def day_field(label, required) -> DateField:
+    """Return a date field (YYYY-MM-DD, a date picker in browsers) with our messages."""
+    return DateField(
+        label,
+        validators=[InputRequired(required)],
+        invalid_value_message=_l("Please enter a real date, for example 2027-06-30."),
+    )
+
+
+CountField = with_parse_message(
+    IntegerField, _l("Please enter a whole number, for example 1250.")
+)
+
+
+class MomentField(DateTimeLocalField):
+    """A local date and time in the legal time zone, given as an aware UTC datetime."""
+
+    def to_utc(self) -> datetime:
+        """Return the entered Brussels wall-clock time as an aware UTC instant."""
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        return self.data.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+class LoginForm(FlaskForm):
+    email = text_field(
+        _l("E-mail address"),
+        254,
+        _l("Please enter your e-mail address."),
+        autocomplete="username",
+        type="email",
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Please enter your password.")),
+            Length(max=200, message=_l("Please use at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _review_fields(cls):
+    for item in ADMISSIBILITY_CHECKLIST:
+        setattr(
+            cls,
+            item,
+            RadioField(
+                item,  # replaced by the question (checklist_questions) on creation
+                choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+                validate_choice=False,
+                validators=[
+                    InputRequired(_l("Please answer yes or no.")),
+                    AnyOf(("yes", "no"), message=_l("Please answer yes or no.")),
+                ],
+            ),
+        )
+        setattr(
+            cls,
+            f"{item}_reason",
+            long_text_field(
+                _l("Reason (published; required when the answer is no)"), 1000
+            ),
+        )
+    return cls
+
+
+def checklist_questions() -> dict[str, str]:
+    """Return the question of each admissibility checklist item."""
+    months = current_app.config["RESUBMISSION_MONTHS"]
+    return {
+        "language": _l("The text is in French or Dutch."),
+        "municipal_competence": _l("The subject is within the City's competence."),
+        "general_interest": _l(
+            "It is of general interest and not about a particular person."
+        ),
+        "fundamental_rights": _l(
+            "It respects fundamental rights and is not discriminatory."
+        ),
+        "not_information_request": _l(
+            "It is not a request for statistics, documents or legal advice."
+        ),
+        "not_recently_decided": _l(
+            "It is not the same as an item the council decided in the last %(months)s months.",
+            months=months,
+        ),
+    }
+
+
+@_review_fields
+class ReviewForm(FlaskForm):
+    """The admissibility checklist: yes or no for every item, a reason for every no."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item, question in checklist_questions().items():
+            self[item].label.text = question
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for item in ADMISSIBILITY_CHECKLIST:
+            reason = self[f"{item}_reason"]
+            if self[item].data == "no" and not reason.data:
+                # The error summary lists every reason field under the same label:
+                # the message names the question it belongs to.
+                message = _l(
+                    "Please give the reason for answering no to “%(question)s” (it is published with the decision).",
+                    question=self[item].label.text,
+                )
+                reason.errors = [*reason.errors, message]
+                valid = False
+        return valid
+
+    def checklist(self) -> dict[str, tuple[bool, str]]:
+        """Return the answers as review_admissibility takes them."""
+        return {
+            item: (self[item].data == "yes", self[f"{item}_reason"].data or "")
+            for item in ADMISSIBILITY_CHECKLIST
+        }
+
+
+class TranslationForm(FlaskForm):
+    language = RadioField(
+        _l("Language of this text"),
+        choices=TEXT_LANGUAGES,
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Please choose French or Dutch.")),
+            AnyOf(("fr", "nl"), message=_l("Please choose French or Dutch.")),
+        ],
+    )
+    title = text_field(_l("Title"), 200, _l("Please enter the title."))
+    summary = long_text_field(_l("Summary"), 1000, _l("Please enter the summary."))
+    body = long_text_field(
+        _l("Text proposed to the municipal council"),
+        20000,
+        _l("Please enter the text."),
+        rows=12,
+    )
+
+
+def count_field(label, required) -> CountField:
+    """Return a whole, non-negative number of signatures."""
+    return CountField(
+        label,
+        validators=[
+            InputRequired(required),
+            NumberRange(min=0, message=_l("A count cannot be negative.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class VerificationForm(FlaskForm):
+    valid = count_field(
+        _l("Valid signatures"), _l("Please enter the number of valid signatures.")
+    )
+    invalid = count_field(
+        _l("Invalid signatures"), _l("Please enter the number of invalid signatures.")
+    )
+
+
+class MeetingForm(FlaskForm):
+    starts_at = MomentField(
+        _l("Date and time (Brussels time)"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        validators=[InputRequired(_l("Please enter the date and time."))],
+        invalid_value_message=_l(
+            "Please enter a real date and time, for example 2027-06-30 18:30."
+        ),
+    )
+    place = text_field(_l("Place"), 200, _l("Please enter the place."))
+    notes = long_text_field(_l("Notes (optional)"), 5000)
+
+    def validate_starts_at(self, field):
+        # A wall-clock time skipped when clocks go forward (02:30 on the last Sunday of
+        # March) does not exist in Brussels: say so rather than move the meeting.
+        if field.data is None:
+            return
+        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        back = field.to_utc().astimezone(zone).replace(tzinfo=None)
+        if back != field.data:
+            raise ValidationError(
+                _l("This time does not exist in Brussels (the clocks change).")
+            )
+
+
+class AgendaForm(FlaskForm):
+    agenda_date = day_field(
+        _l("Date of the council meeting"), _l("Please enter the date.")
+    )
+
+
+class VoteForm(FlaskForm):
+    vote_date = day_field(
+        _l("Date of the vote"), _l("Please enter the date of the vote.")
+    )
+    outcome = RadioField(
+        _l("Outcome"),
+        choices=[
+            SelectChoice("adopted", _l("Adopted")),
+            SelectChoice("amended", _l("Adopted with amendments")),
+            SelectChoice("rejected", _l("Rejected")),
+        ],
+        validate_choice=False,
+        validators=[
+            InputRequired(_l("Please choose the outcome.")),
+            AnyOf(OUTCOMES, message=_l("Please choose the outcome.")),
+        ],
+    )
+    minutes_url = text_field(
+        _l("Link to the minutes"),
+        500,
+        _l("Please enter the link to the minutes."),
+        type="url",
+    )
+
+    def validate_minutes_url(self, field):
+        if not field.data:
+            return
+        parts = urlsplit(field.data)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(
+                _l("Please enter a web address starting with https:// or http://.")
+            )
+
+
+class PrivateKeyForm(FlaskForm):
+    """The secretariat's private key and its passphrase, for one action only."""
+
+    key = MultipleFileField(
+        _l("Private key file of the secretariat"),
+        validators=[FileRequired(_l("Please choose the private key file."))],
+        render_kw={"accept": ".pem"},
+    )
+    passphrase = PasswordField(
+        _l("Passphrase of the private key"),
+        validators=[
+            DataRequired(_l("Please enter the passphrase of the private key.")),
+            Length(max=1000, message=_l("Please use at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class DossierExportForm(PrivateKeyForm):
+    """Build the certified dossier: the sealing key opens the list, the City signs it."""
+
+    signing_key = FileField(
+        _l("Private dossier signing key of the City"),
+        validators=[FileRequired(_l("Please choose the dossier signing key file."))],
+        render_kw={"accept": ".pem"},
+    )
+    signing_passphrase = PasswordField(
+        _l("Passphrase of the signing key (leave empty if it is the same)"),
+        validators=[
+            Length(max=1000, message=_l("Please use at most %(max)d characters."))
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class RegisterExportForm(PrivateKeyForm):
+    """Download the list of counted signatures for the population register."""
+
+
+class DecisionMailForm(PrivateKeyForm):
+    """Send the council's decision to the signatories who asked for it."""
+
+
+class VerdictImportForm(FlaskForm):
+    file = FileField(
+        _l("File of the register's verdicts (CSV)"),
+        validators=[FileRequired(_l("Please choose the file of verdicts."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )

@@ -1,0 +1,106 @@
+"""TODO module docstring."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    ValidationError,
+)
+
+from petitions.web.forms import (
+    language_field,
+    normalised_email,
+    text_field,
+    with_parse_message,
+)
+
+_POSTCODE = re.compile(r"^\d{4}$")
+
+
+BirthDateField = with_parse_message(
+    DateField, _l("Please enter a real date, for example 1990-12-31.")
+)
+
+
+class SignatureForm(FlaskForm):
+    surname = text_field(
+        _l("Surname"), 100, _l("Please enter your surname."), autocomplete="family-name"
+    )
+    first_names = text_field(
+        _l("First names"),
+        100,
+        _l("Please enter your first names."),
+        autocomplete="given-name",
+    )
+    birth_date = BirthDateField(
+        _l("Date of birth"),
+        format=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
+        validators=[InputRequired(_l("Please enter your date of birth."))],
+        render_kw={"autocomplete": "bday"},
+    )
+    street = text_field(
+        _l("Street"), 120, _l("Please enter your street."), autocomplete="address-line1"
+    )
+    house_number = text_field(
+        _l("House number"), 10, _l("Please enter your house number.")
+    )
+    box = text_field(_l("Box (optional)"), 10)
+    postcode = text_field(
+        _l("Postcode"),
+        10,
+        _l("Please enter your postcode."),
+        autocomplete="postal-code",
+        inputmode="numeric",
+    )
+    email = text_field(
+        _l("E-mail address"),
+        254,
+        _l("Please enter your e-mail address."),
+        autocomplete="email",
+        type="email",
+    )
+    language = language_field(RadioField, _l("Language of your e-mails"))
+    consent = BooleanField(
+        _l(
+            "I agree that the City processes these data, which reveal a political "
+            "opinion, only to verify and count my signature, as the privacy notice says."
+        ),
+        validators=[
+            DataRequired(_l("Your signature can only be counted with your consent."))
+        ],
+    )
+
+    # Separate from consent and never ticked in advance: an opt-in, not a condition.
+    notify_decision = BooleanField(
+        _l("Send me one e-mail when the council decides on this initiative.")
+    )
+
+    def validate_birth_date(self, field):
+        if field.data and field.data.year < 1900:
+            raise ValidationError(_l("Please check the year of your date of birth."))
+
+    def validate_postcode(self, field):
+        if field.data and not _POSTCODE.match(field.data):
+            raise ValidationError(_l("A postcode has four digits, for example 1000."))
+
+    def validate_email(self, field):
+        if field.data:
+            field.data = normalised_email(field.data)
+
+
+class CodeForm(FlaskForm):
+    code = text_field(
+        _l("Confirmation code"),
+        20,
+        _l("Please enter the code from the e-mail."),
+        autocomplete="one-time-code",
+        autocapitalize="characters",
+    )

@@ -1,0 +1,166 @@
+"""Signing: the sign form, the one-button confirmation and the typed code."""
+
+from flask import Blueprint, make_response, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from petitions import clock
+from petitions.extensions import db
+from petitions.initiatives.queries import get_initiative_or_404
+from petitions.models import Initiative, Signature
+from petitions.signing.forms import CodeForm, SignatureForm
+from petitions.signing.messages import eligibility_messages
+from petitions.signing.operations import (
+    Confirmation,
+    NotCollecting,
+    SignatoryDetails,
+    SignatureGone,
+    confirm_by_code,
+    confirm_signature,
+    submit_signature,
+)
+from petitions.signing.page import render_initiative
+from petitions.web.forms import ButtonForm
+from petitions.web.tokens import read_confirmation_token
+from verification.eligibility import EligibilityError
+from verification.tokens import TokenExpired, TokenInvalid
+
+bp = Blueprint("signing", __name__)
+
+
+def _not_collecting(initiative: Initiative):
+    return (
+        render_template("signing/not_collecting.html", initiative=initiative),
+        409,
+    )
+
+
+@bp.post("/initiatives/<slug>/sign")
+def sign(slug: str):
+    """Check a signature form; record it and send the confirmation mail."""
+    # Validate first: it needs no database, and on SQLite a POST's first query takes
+    # the write lock, which the checks then need not hold.
+    form = SignatureForm()
+    valid = form.validate()
+    initiative = get_initiative_or_404(slug)
+    if not valid:
+        return render_initiative(initiative, form=form, status=400)
+    details = SignatoryDetails(
+        **{name: form[name].data for name in SignatoryDetails.__dataclass_fields__}
+    )
+    try:
+        submit_signature(initiative, details, clock.now())
+    except NotCollecting:
+        db.session.rollback()
+        return _not_collecting(initiative)
+    except EligibilityError as refusal:
+        db.session.rollback()
+        field, message = eligibility_messages()[refusal.reason]
+        form[field].errors.append(message)
+        return render_initiative(initiative, form=form, status=400)
+    db.session.commit()
+    return redirect(url_for("signing.check_email", slug=slug), code=303)
+
+
+@bp.get("/initiatives/<slug>/check-your-email")
+def check_email(slug: str):
+    """Tell the signatory to look for the confirmation mail (the same page for everyone)."""
+    initiative = get_initiative_or_404(slug)
+    return render_template(
+        "signing/check_email.html", initiative=initiative, code_form=CodeForm()
+    )
+
+
+@bp.post("/initiatives/<slug>/code")
+def confirm_code(slug: str):
+    """Confirm a signature with the code typed from its e-mail."""
+    initiative = get_initiative_or_404(slug)
+    code_form = CodeForm()
+    if code_form.validate():
+        try:
+            confirmation = confirm_by_code(initiative, code_form.code.data, clock.now())
+        except NotCollecting:
+            db.session.rollback()
+            return _not_collecting(initiative)
+        if confirmation is not None:
+            return _confirmed(confirmation)
+        code_form.code.errors.append(
+            _(
+                "This code is not valid for this initiative. Please check it, or sign again to receive a new one."
+            )
+        )
+    return render_initiative(initiative, code_form=code_form, status=400)
+
+
+def _confirmed(confirmation: Confirmation):
+    """Commit a confirmation and show its receipt code, once, on the next page."""
+    slug = db.session.get(Initiative, confirmation.signature.initiative_id).slug
+    db.session.commit()
+    if confirmation.receipt_code:
+        # The session cookie is the signatory's own: the code goes to their browser
+        # and to their mailbox, never into the database.
+        session["receipt_code"] = confirmation.receipt_code
+    return redirect(url_for("signing.confirmed", slug=slug), code=303)
+
+
+def _token_problem(expired: bool, status: int = 400):
+    return (
+        render_template("signing/token_problem.html", expired=expired),
+        status,
+    )
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    """Show the one-button page; opening the link alone confirms nothing."""
+    try:
+        signature_id, _code = read_confirmation_token(token, clock.now())
+    except TokenExpired:
+        return _token_problem(expired=True)
+    except TokenInvalid:
+        return _token_problem(expired=False)
+    signature = db.session.get(Signature, signature_id)
+    if signature is None:
+        return _token_problem(expired=True, status=410)
+    initiative = db.session.get(Initiative, signature.initiative_id)
+    return render_template(
+        "signing/confirm.html", form=ButtonForm(), token=token, initiative=initiative
+    )
+
+
+@bp.post("/confirm/<token>")
+def confirm_post(token: str):
+    """Confirm the signature of the link (a second time changes nothing)."""
+    form = ButtonForm()
+    if not form.validate():
+        return _token_problem(expired=False)
+    now = clock.now()
+    try:
+        signature_id, code = read_confirmation_token(token, now)
+        confirmation = confirm_signature(signature_id, code, now)
+    except TokenExpired:
+        return _token_problem(expired=True)
+    except TokenInvalid:
+        return _token_problem(expired=False)
+    except SignatureGone:
+        db.session.rollback()
+        return _token_problem(expired=True, status=410)
+    except NotCollecting:
+        db.session.rollback()
+        signature = db.session.get(Signature, signature_id)
+        return _not_collecting(db.session.get(Initiative, signature.initiative_id))
+    return _confirmed(confirmation)
+
+
+@bp.get("/initiatives/<slug>/confirmed")
+def confirmed(slug: str):
+    """Thank the signatory: the signature now counts."""
+    initiative = get_initiative_or_404(slug)
+    receipt_code = session.pop("receipt_code", None)
+    response = make_response(
+        render_template(
+            "signing/confirmed.html", initiative=initiative, receipt_code=receipt_code
+        )
+    )
+    # The receipt code is shown once: no cache may keep this page.
+    response.headers["Cache-Control"] = "no-store"
+    return response

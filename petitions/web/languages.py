@@ -1,0 +1,90 @@
+"""Languages: the user's choice (a remembered switch), else the browser, else French."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, request
+from flask_babel import format_date, format_number, format_time, get_locale
+
+bp = Blueprint("i18n", __name__)
+
+
+LANGUAGE_COOKIE = "lang"
+
+
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def select_locale() -> str:
+    """Return the language of this request."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def select_timezone() -> str:
+    """Return the legal time zone: every date shown is a Brussels date."""
+    return current_app.config["TIMEZONE"]
+
+
+def current_language() -> str:
+    """Return the language code of the current request."""
+    return str(get_locale())
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path on this site: an absolute URL would make the switch an open redirect.
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
+        return "/"
+    return target
+
+
+@bp.get("/language/<code>")
+def switch(code: str):
+    """Remember the chosen language and go back to the page the user was on."""
+    response = redirect(_safe_next(request.args.get("next")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+        )
+    return response
+
+
+def register_template_helpers(app) -> None:
+    """Give templates the language list and date helpers."""
+
+    @app.context_processor
+    def _languages():
+        return {
+            "language_names": LANGUAGE_NAMES,
+            "current_language": current_language(),
+        }
+
+    @app.template_filter("number")
+    def _number(value):
+        return format_number(value)
+
+    @app.template_filter("legal_datetime")
+    def _legal_datetime(moment):
+        # A day and an hour in the legal time zone (Flask-Babel converts to it): people
+        # read "17 octobre 2026, 22:31", not seconds and UTC offsets.
+        if not moment:
+            return ""
+        return f"{format_date(moment, format='long')}, {format_time(moment, format='short')}"
+
+    @app.template_filter("legal_date")
+    def _legal_date(day):
+        return format_date(day, format="long") if day else ""

@@ -1,0 +1,101 @@
+"""The app's token services, one per purpose, keyed from the configuration."""
+
+from flask import current_app
+
+from verification.tokens import TokenInvalid, TokenService
+
+CONFIRM_SIGNATURE = "confirm-signature"
+
+
+CONFIRM_REPRESENTATIVE = "confirm-representative"
+
+
+MANAGE_INITIATIVE = "manage-initiative"
+
+
+WITHDRAW_SIGNATURE = "withdraw-signature"
+
+
+def token_service(purpose: str) -> TokenService:
+    """Return the token service of ``purpose``; old keys in SECRET_KEY_FALLBACKS still verify."""
+    config = current_app.config
+    keys = [*(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+    return TokenService(keys, purpose)
+
+
+def confirmation_token(signature_id: int, code: str, now) -> str:
+    """Return the token of the link that confirms a signature.
+
+    It carries the confirmation code, as the mail does: the code opens the envelope of
+    the address, to which the receipt goes.
+    """
+    return token_service(CONFIRM_SIGNATURE).dumps(
+        {"sig": signature_id, "code": code}, now
+    )
+
+
+def read_confirmation_token(token: str, now) -> tuple[int, str]:
+    """Return (signature id, code) of a confirmation token, or raise a token error."""
+    payload = token_service(CONFIRM_SIGNATURE).loads(
+        token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+    )
+    code = payload.get("code")
+    if not isinstance(code, str):
+        raise TokenInvalid("no code in token")
+    return signature_id_of(payload), code
+
+
+def signature_id_of(payload: dict) -> int:
+    """Return the signature id a confirmation token carries, or raise TokenInvalid."""
+    value = payload.get("sig")
+    if not isinstance(value, int):
+        raise TokenInvalid("no signature in token")
+    return value
+
+
+def _int_field(payload: dict, key: str) -> int:
+    value = payload.get(key)
+    if not isinstance(value, int):
+        raise TokenInvalid(f"no {key} in token")
+    return value
+
+
+def representative_token(representative_id: int, now) -> str:
+    """Return the token of the link by which a representative confirms their role."""
+    return token_service(CONFIRM_REPRESENTATIVE).dumps({"rep": representative_id}, now)
+
+
+def read_representative_token(token: str, now) -> int:
+    """Return the representative id of a confirmation token, or raise a token error."""
+    payload = token_service(CONFIRM_REPRESENTATIVE).loads(
+        token, max_age=current_app.config["REPRESENTATIVE_LINK_MAX_AGE"], now=now
+    )
+    return _int_field(payload, "rep")
+
+
+def management_token(initiative_id: int, representative_id: int, now) -> str:
+    """Return the token of a representative's management link for an initiative."""
+    return token_service(MANAGE_INITIATIVE).dumps(
+        {"ini": initiative_id, "rep": representative_id}, now
+    )
+
+
+def read_management_token(token: str, now) -> tuple[int, int]:
+    """Return (initiative id, representative id) of a management link, or raise."""
+    payload = token_service(MANAGE_INITIATIVE).loads(
+        token, max_age=current_app.config["MANAGEMENT_LINK_MAX_AGE"], now=now
+    )
+    return _int_field(payload, "ini"), _int_field(payload, "rep")
+
+
+def withdrawal_token(signature_id: int, now) -> str:
+    """Return the token of the link by which a signatory withdraws their signature."""
+    return token_service(WITHDRAW_SIGNATURE).dumps({"sig": signature_id}, now)
+
+
+def read_withdrawal_token(token: str, now) -> int:
+    """Return the signature id of a withdrawal link, or raise a token error."""
+    payload = token_service(WITHDRAW_SIGNATURE).loads(
+        token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+    )
+    return _int_field(payload, "sig")
