@@ -135,18 +135,17 @@ def _export(slug: str, out: Path, run_dir: Path) -> dict:
     import resource
 
     from petitions import create_app
+    from petitions.cli_options import initiative_or_fail
     from petitions.dossier.export import export_dossier
     from petitions.sealing.keys import read_private_keys
 
     app = create_app()
     with app.app_context():
-        from petitions.cli import _initiative_or_fail
-
         keys = Path(app.config["KEYS_DIRECTORY"])
         passphrase = passphrase_path(run_dir).read_text().strip()
         sealing = read_private_keys([str(keys / "sealing-private.pem")], passphrase)
         (signing,) = read_private_keys([str(keys / "dossier-private.pem")], passphrase)
-        initiative = _initiative_or_fail(slug)
+        initiative = initiative_or_fail(slug)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         with out.open("wb") as handle:

@@ -55,8 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from petitions.secretariat import register as _secretariat_register  # noqa: F401
     from petitions.secretariat import views as secretariat
     from petitions.signing import views as signing
-    from petitions.web import errors
-    from petitions.web import languages as i18n
+    from petitions.web import errors, languages
+    from petitions.web import views as i18n
 
     app.register_blueprint(public.bp)
     app.register_blueprint(signing.bp)
@@ -75,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(sharing.bp)
     cache.init_app(app)
-    i18n.register_template_helpers(app)
+    languages.register_template_helpers(app)
 
     from petitions.cli import register_cli
 

@@ -55,7 +55,6 @@ WTF_CSRF_TIME_LIMIT = 4 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 
-
 # The initiative's life (issue: initiators, secretariat and the council's clock).
 MANAGEMENT_LINK_MAX_AGE = int(timedelta(days=30).total_seconds())
 REPRESENTATIVE_LINK_MAX_AGE = int(timedelta(days=7).total_seconds())

@@ -39,9 +39,7 @@ from verification.sealing import SealedDataError
 
 S = InitiativeState
 
-
 EXPORTABLE = (S.filed, S.verified, S.insufficient, S.with_council, S.decided)
-
 
 _BATCH = 1000
 

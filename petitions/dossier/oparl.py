@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 PAPER_TYPE = "https://schema.oparl.org/1.1/Paper"
 
-
 FILE_TYPE = "https://schema.oparl.org/1.1/File"
-
 
 PAPER_KIND = "Initiative citoyenne / Burgerinitiatief"
 

@@ -17,16 +17,13 @@ from fpdf.enums import XPos, YPos
 
 FONT_FOLDER = Path("/usr/share/fonts/truetype/dejavu")
 
-
 FONTS = {
     ("sans", ""): "DejaVuSans.ttf",
     ("sans", "B"): "DejaVuSans-Bold.ttf",
     ("mono", ""): "DejaVuSansMono.ttf",
 }
 
-
 CORE_FONTS = {"sans": "helvetica", "mono": "courier"}
-
 
 # The public timeline's actions, in French and Dutch (the code when missing).
 ACTIONS = {

@@ -38,12 +38,9 @@ EXPORT_COLUMNS = (
     "postcode",
 )
 
-
 VERDICT_COLUMNS = ("reference", "verdict", "reason")
 
-
 VERDICTS = ("valid", "invalid")
-
 
 REFERENCE = re.compile(r"S-([1-9][0-9]{0,17})")
 

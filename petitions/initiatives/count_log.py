@@ -37,7 +37,6 @@ from verification.merkle import merkle_root
 
 GENESIS = "0" * 64
 
-
 # Once collection has stopped, one last entry closes the log (see _is_due).
 STOPPED = (
     InitiativeState.closed,

@@ -11,7 +11,6 @@ from petitions.models import Initiative, InitiativeState, InitiativeText
 
 DEMO_SLUG = "more-trees-in-our-streets"
 
-
 DEMO_TEXTS = {
     "fr": (
         "Plus d'arbres dans nos rues",

@@ -26,7 +26,6 @@ INITIATOR_STATE_LABELS = {
     S.withdrawn: _l("Withdrawn"),
 }
 
-
 MAIL_LABELS = {
     "confirm-representative": _l("Request to confirm as representative"),
     "management-link": _l("Management link"),
@@ -36,7 +35,6 @@ MAIL_LABELS = {
     "consultation-scheduled": _l("Consultation meeting scheduled"),
     "council-decided": _l("The council's decision"),
 }
-
 
 # What residents read on the public pages (drafts and submissions are not public).
 PUBLIC_STATE_LABELS = {
@@ -50,7 +48,6 @@ PUBLIC_STATE_LABELS = {
     S.decided: _l("Decided by the municipal council"),
     S.withdrawn: _l("Withdrawn by the initiators"),
 }
-
 
 # The public timeline names each audited action in the reader's language.
 ACTION_LABELS = {
@@ -69,7 +66,6 @@ ACTION_LABELS = {
     "decided": _l("Decided by the municipal council"),
     "dossier-exported": _l("Certified dossier exported for the council"),
 }
-
 
 OUTCOME_LABELS = {
     "adopted": _l("Adopted"),
@@ -105,7 +101,6 @@ STAFF_STATE_LABELS = {
     S.withdrawn: _l("Withdrawn"),
 }
 
-
 REASONS = (
     "not_registered",
     "not_resident",
@@ -114,7 +109,6 @@ REASONS = (
     "unreadable",
     "other",
 )
-
 
 REASON_LABELS = {
     "not_registered": _l("Not registered in the population register"),

@@ -10,7 +10,6 @@ S = InitiativeState
 
 NOT_PUBLIC = (S.draft, S.submitted)
 
-
 PUBLIC_STATES = tuple(s for s in S if s not in NOT_PUBLIC)
 
 

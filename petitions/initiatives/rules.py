@@ -64,12 +64,9 @@ ADMISSIBILITY_CHECKLIST = (
     "not_recently_decided",
 )
 
-
 BEFORE_FILING = (S.draft, S.submitted, S.collecting)
 
-
 AWAITING_COUNCIL = (S.filed, S.verified, S.with_council)
-
 
 ENDED_WITHOUT_DECISION = (S.closed, S.withdrawn, S.inadmissible, S.insufficient)
 

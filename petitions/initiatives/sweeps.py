@@ -30,7 +30,6 @@ from petitions.models.signatures import PERSONAL_FIELDS
 
 S = InitiativeState
 
-
 SYSTEM = "system"
 
 

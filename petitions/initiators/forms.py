@@ -12,12 +12,9 @@ from petitions.web.forms import long_text_field, normalised_email, text_field
 
 TEXT_LANGUAGES = ("fr", "nl")
 
-
 TEXT_PARTS = ("title", "summary", "body")
 
-
 REPRESENTATIVE_ROWS = (1, 2, 3)
-
 
 REPRESENTATIVE_LANGUAGES = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
 

@@ -49,12 +49,10 @@ from verification.tokens import TokenExpired, TokenInvalid
 
 bp = Blueprint("initiators", __name__)
 
-
 # Two full texts of 20,000 characters, percent-encoded, pass the site-wide 64 KiB limit:
 # only the text forms may be larger. A URL value preprocessor runs before every
 # before_request function, so the limit is raised before CSRFProtect reads the form.
 LARGE_FORM_ENDPOINTS = {"initiators.new_draft", "initiators.edit"}
-
 
 LARGE_FORM_BYTES = 512 * 1024
 

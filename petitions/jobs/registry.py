@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from petitions.extensions import db
 from petitions.initiatives import count_log, sweeps
 from petitions.mail import outbox as mail
 from petitions.signing import operations
@@ -64,8 +65,6 @@ def publish_count_log(now: datetime):
 
 def run_job(name: str, now: datetime):
     """Run one sweep and commit its changes (the job edge commits once)."""
-    from petitions.extensions import db
-
     try:
         result = JOBS[name](now)
         db.session.commit()

@@ -17,7 +17,6 @@ from petitions.web.urls import public_url
 # Context values stored as ISO strings in the outbox, turned back into dates for display.
 DATE_KEYS = ("deadline",)
 
-
 DATETIME_KEYS = ("starts_at",)
 
 

@@ -12,15 +12,14 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from petitions.extensions import db
+from petitions.mail.context import build_context
 from petitions.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-
 # Retry after 1, 2, 4 ... minutes, never more than an hour apart: a mail server that is
 # down for a day loses nothing, and its return is noticed within the hour.
 MAX_BACKOFF = timedelta(hours=1)
-
 
 # Dropped from the outbox once delivered: signatories' codes, and a visitor's feedback
 # and reply address (they concern no initiative, so no retention sweep would reach them).
@@ -54,8 +53,6 @@ def backoff(attempts: int) -> timedelta:
 
 def render_message(message: OutboxMessage, now: datetime) -> EmailMessage:
     """Render the text and HTML parts of an outbox message in its language."""
-    from petitions.mail.context import build_context
-
     context = build_context(message, now)
     folder = f"email/{message.template}"
     with force_locale(message.language):

@@ -19,7 +19,6 @@ from petitions.web.forms import text_field
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]
 
-
 COLUMNS = (
     "surname",
     "first_names",
@@ -31,7 +30,6 @@ COLUMNS = (
     "email",
     "signed_on",
 )
-
 
 OPTIONAL_COLUMNS = {"box", "email"}
 

@@ -39,11 +39,9 @@ from verification.merkle import commitment, new_receipt_code
 
 CHANNEL = "paper"
 
-
 # The signature's language column needs a value; it only chooses the language of mails,
 # and a paper signatory receives none (the sheet itself is bilingual).
 LANGUAGE = "fr"
-
 
 ACCEPTED, DUPLICATE, NOT_RESIDENT, UNDER_AGE, UNREADABLE = (
     "accepted",
@@ -53,9 +51,7 @@ ACCEPTED, DUPLICATE, NOT_RESIDENT, UNDER_AGE, UNREADABLE = (
     "unreadable",
 )
 
-
 OUTCOMES = (ACCEPTED, DUPLICATE, NOT_RESIDENT, UNDER_AGE, UNREADABLE)
-
 
 # The refusals of verification.eligibility, as outcomes of a sheet's row.
 ELIGIBILITY_OUTCOMES = {

@@ -8,9 +8,7 @@ from petitions.web import urls as mail
 
 ROWS = 10
 
-
 ROW_HEIGHT = 10.0
-
 
 PRIVACY = {
     "fr": (
@@ -37,12 +35,10 @@ PRIVACY = {
     ),
 }
 
-
 CONSENT = (
     "En signant, je consens à ce que la Ville traite ces données, qui révèlent une opinion politique, uniquement pour vérifier et comptabiliser ma signature, comme l'indique la déclaration de confidentialité (page 1). Je n'ai signé cette initiative qu'une seule fois.",
     "Door te ondertekenen stem ik ermee in dat de Stad deze gegevens, waaruit een politieke opvatting blijkt, uitsluitend verwerkt om mijn handtekening te controleren en te tellen, zoals beschreven in de privacyverklaring (blad 1). Ik heb dit initiatief maar één keer ondertekend.",
 )
-
 
 # The online form's fields, and the date and signature a sheet adds (width in mm).
 COLUMNS = (

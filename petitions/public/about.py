@@ -19,21 +19,18 @@ from petitions.initiatives import audit
 from petitions.mail import outbox as mail
 from petitions.mail import recipients as lifecycle
 from petitions.models import StaffRole
-from petitions.public.forms import FeedbackForm, local_path
+from petitions.public.forms import FeedbackForm
 from petitions.web.languages import current_language
+from petitions.web.urls import local_path
 
 bp = Blueprint("about", __name__)
-
 
 # The statement's own facts, shown on the page; change them with each new assessment.
 STATEMENT_PREPARED_ON = date(2026, 11, 26)
 
-
 ACCESSIBILITY_EMAIL = "accessibility@example.brussels"
 
-
 OMBUDSMAN_SITE = "https://www.ombudsman.be/"
-
 
 # Staff read feedback in French, the City's first administrative language here.
 STAFF_MAIL_LANGUAGE = "fr"
@@ -99,7 +96,7 @@ def feedback():
     """Show the feedback form, with the page the visitor came from."""
     form = FeedbackForm(
         formdata=None,
-        page=local_path(request.args.get("page")),
+        page=local_path(request.args.get("page")) or "",
         language=current_language(),
     )
     return render_template("about/feedback.html", form=form)

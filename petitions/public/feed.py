@@ -23,15 +23,11 @@ from petitions.web.urls import public_url
 
 bp = Blueprint("feed", __name__)
 
-
 ATOM = "http://www.w3.org/2005/Atom"
-
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-
 MAX_ENTRIES = 100
-
 
 # Ids are derived from this fixed namespace and what never changes (an audit entry's
 # hash, a slug), not from the host: a reader sees the same entry as the same entry

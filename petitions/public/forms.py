@@ -1,7 +1,5 @@
 """The feedback form: a message to the secretariat about the service or its accessibility."""
 
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -12,33 +10,14 @@ from petitions.web.forms import (
     normalised_email,
     text_field,
 )
-
-PAGE_MAX_LENGTH = 500
-
+from petitions.web.urls import LOCAL_PATH_MAX_LENGTH
 
 MESSAGE_MAX_LENGTH = 5000
 
 
-def local_path(value: str | None) -> str:
-    """Return ``value`` if it is a path on this site, else "" (never another site's URL)."""
-    if not value or len(value) > PAGE_MAX_LENGTH:
-        return ""
-    parts = urlsplit(value)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not value.startswith("/")
-        or value.startswith("//")
-        or "\\" in value
-        or any(ord(c) < 32 or ord(c) == 127 for c in value)
-    ):
-        return ""
-    return value
-
-
 class FeedbackForm(FlaskForm):
     page = text_field(
-        _l("Page concerned (optional)"), PAGE_MAX_LENGTH, autocomplete="off"
+        _l("Page concerned (optional)"), LOCAL_PATH_MAX_LENGTH, autocomplete="off"
     )
     message = long_text_field(
         _l("Your message"),

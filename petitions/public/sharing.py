@@ -32,25 +32,20 @@ from petitions.web.urls import public_url
 
 bp = Blueprint("sharing", __name__)
 
-
 # A short link is the register number without its dash ("2027-004" -> "2027004"): it is
 # already public, stable for the initiative's whole life, and short enough to type from
 # a flyer. Initiatives without one (only inadmissible ones among the public) share their
 # page's own address.
 SHORT_CODE = re.compile(r"^(\d{4})(\d{3,})$")
 
-
 # Flyers are printed and scanned from afar: a medium error-correction level survives
 # smudges, the quiet zone of 4 modules is the standard's own, and the PNG is at least
 # 600 pixels wide so that it prints sharp at 5 cm and more.
 QR_ERROR = "m"
 
-
 QR_BORDER = 4
 
-
 QR_MIN_PNG_PIXELS = 600
-
 
 QR_SVG_SCALE = 10
 

@@ -15,9 +15,7 @@ from petitions.signing.page import render_initiative
 
 bp = Blueprint("public", __name__)
 
-
 S = InitiativeState
-
 
 RECENTLY_DECIDED = 10
 

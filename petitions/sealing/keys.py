@@ -1,4 +1,4 @@
-"""The service's key files and the `keys` commands.
+"""The service's key files: where they are, how they are read and created.
 
 Two key pairs: the secretariat's sealing pair (X25519), to which every signature's
 personal data is sealed, and the City's dossier signing pair (Ed25519). Private keys are
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from verification.keys import (
     generate_sealing_key,
@@ -27,9 +26,6 @@ from verification.keys import (
     private_key_pem,
     public_key_pem,
 )
-
-keys_cli = AppGroup("keys", help="Create the sealing and dossier signing key pairs.")
-
 
 PAIRS = {"sealing": generate_sealing_key, "dossier": generate_signing_key}
 
@@ -106,35 +102,3 @@ def create_pairs(
         _write(public_path, public_key_pem(key), 0o644)
         created[name] = key_id(key.public_key())
     return created
-
-
-@keys_cli.command("create")
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(path_type=Path),
-    help="Default: instance/keys.",
-)
-@click.option(
-    "--passphrase-file",
-    type=click.Path(path_type=Path),
-    help="Development only: read (or create) the passphrase from this file.",
-)
-@click.option(
-    "--rotate",
-    is_flag=True,
-    help="Keep the current pairs under their key id and make new ones.",
-)
-def keys_create(directory: Path | None, passphrase_file: Path | None, rotate: bool):
-    """Create the sealing (X25519) and dossier signing (Ed25519) key pairs."""
-    directory = directory or Path(current_app.config["KEYS_DIRECTORY"])
-    if passphrase_file:
-        passphrase = passphrase_from_file(passphrase_file)
-    else:
-        passphrase = click.prompt(
-            "Passphrase for the private keys", hide_input=True, confirmation_prompt=True
-        )
-    if len(passphrase) < 12:
-        raise click.ClickException("the passphrase needs at least 12 characters")
-    for name, identifier in create_pairs(directory, passphrase, rotate).items():
-        click.echo(f"{name} key pair {identifier} written to {directory}")

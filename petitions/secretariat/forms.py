@@ -30,7 +30,6 @@ from petitions.web.forms import long_text_field, text_field, with_parse_message
 
 TEXT_LANGUAGES = (SelectChoice("fr", "Français"), SelectChoice("nl", "Nederlands"))
 
-
 OUTCOMES = ("adopted", "amended", "rejected")
 
 

@@ -81,7 +81,6 @@ ACTIONS = {
     "dossier": Action(DossierExportForm, (SECRETARIAT,), EXPORTABLE),
 }
 
-
 # The dashboard's sections, in the order the work comes: first what waits on the staff.
 DASHBOARD_GROUPS = (
     ("review", _l("To review"), (S.submitted,)),

@@ -38,15 +38,11 @@ from petitions.signing.operations import NotCollecting
 
 PAPER_FILE_ENDPOINTS = {"secretariat.paper_import"}
 
-
 PAPER_FILE_BYTES = 5 * 1024 * 1024
-
 
 REPORT_ROWS = 500  # refused rows listed on the report page; the rest are counted
 
-
 LAST_ENTRY = "paper_last_entry"
-
 
 LAST_SIGNED_ON = "paper_signed_on"
 

@@ -42,9 +42,7 @@ from verification.sealing import SealedDataError
 
 VERDICT_FILE_ENDPOINTS = {"secretariat.register_import"}
 
-
 VERDICT_FILE_BYTES = 20 * 1024 * 1024
-
 
 REPORT_ROWS = 500  # problems listed on the report page; the rest are counted
 

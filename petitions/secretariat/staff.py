@@ -1,14 +1,12 @@
 """Staff accounts: creation, password checks with lockout, the signed-in session and
-the role check of every staff page, and the `staff` commands."""
+the role check of every staff page."""
 
 import functools
 from datetime import datetime, timedelta
 from functools import cache
 
-import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, g, redirect, render_template, request, session, url_for
-from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,20 +15,13 @@ from petitions.extensions import db
 from petitions.initiatives import audit
 from petitions.models import Staff, StaffRole
 
-staff_cli = AppGroup("staff", help="Manage the secretariat's staff accounts.")
-
-
 MIN_PASSWORD_LENGTH = 12
-
 
 HASH_METHOD = "scrypt"
 
-
 SESSION_KEY = "staff_id"
 
-
 ALL_ROLES = tuple(StaffRole)
-
 
 ROLE_LABELS = {
     StaffRole.secretariat: _l("council secretariat"),
@@ -174,60 +165,3 @@ def requires_role(*roles: StaffRole):
         return wrapped
 
     return decorator
-
-
-REFUSALS = {
-    "invalid_email": "this is not a valid e-mail address",
-    "short_password": f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
-    "duplicate": "a staff account with this e-mail address already exists",
-}
-
-
-@staff_cli.command("add")
-@click.argument("email")
-@click.option(
-    "--role",
-    required=True,
-    type=click.Choice([role.value for role in StaffRole]),
-    help="secretariat (reviews, verifies, exports), president (consultation, "
-    "agenda) or viewer (reads only).",
-)
-def staff_add(email: str, role: str):
-    """Create a staff account; the password is asked twice, never shown."""
-    if find_staff(email) is not None:
-        raise click.ClickException(REFUSALS["duplicate"])
-    password = click.prompt(
-        f"Password (at least {MIN_PASSWORD_LENGTH} characters)",
-        hide_input=True,
-        confirmation_prompt=True,
-    )
-    try:
-        staff = create_staff(email, password, role, current_app.config["CLOCK"]())
-    except StaffRefused as refusal:
-        raise click.ClickException(REFUSALS[refusal.code]) from None
-    db.session.commit()
-    click.echo(f"staff account {staff.id} created ({staff.role.value})")
-
-
-@staff_cli.command("list")
-def staff_list():
-    """List the staff accounts with their role and whether they are locked."""
-    now = current_app.config["CLOCK"]()
-    for staff in db.session.scalars(select(Staff).order_by(Staff.id)):
-        locked = " (locked)" if is_locked(staff, now) else ""
-        click.echo(f"{staff.id}\t{staff.role.value}\t{staff.email}{locked}")
-
-
-@staff_cli.command("unlock")
-@click.argument("email")
-def staff_unlock(email: str):
-    """End an account's lock after too many failed sign-ins."""
-    staff = find_staff(email)
-    if staff is None:
-        raise click.ClickException("no staff account with this e-mail address")
-    staff.failed_logins, staff.locked_until = 0, None
-    audit.record(
-        "cli", "staff-unlocked", current_app.config["CLOCK"](), staff_id=staff.id
-    )
-    db.session.commit()
-    click.echo(f"staff account {staff.id} unlocked")

@@ -1,7 +1,6 @@
 """The council secretariat's pages (staff accounts, every page checks the role)."""
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import (
     redirect,
@@ -47,19 +46,9 @@ from petitions.secretariat.staff import (
     requires_role,
     start_session,
 )
+from petitions.web.urls import local_path
 
 S = InitiativeState
-
-
-def _safe_next(target: str | None) -> str:
-    # Only a page of the secretariat on this site: never an open redirect.
-    default = url_for(".dashboard")
-    if not target or target.startswith("//") or "\\" in target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith(bp.url_prefix + "/"):
-        return default
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,7 +62,8 @@ def login():
         if staff is not None:
             # A new session on sign-in: nothing set before it survives (fixation).
             start_session(staff)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+            target = local_path(request.args.get("next"), under=bp.url_prefix + "/")
+            return redirect(target or url_for(".dashboard"), code=303)
         failed = True
     status = 400 if form.is_submitted() else 200
     return render_template("secretariat/login.html", form=form, failed=failed), status

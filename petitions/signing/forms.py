@@ -24,7 +24,6 @@ from petitions.web.forms import (
 
 _POSTCODE = re.compile(r"^\d{4}$")
 
-
 BirthDateField = with_parse_message(
     DateField, _l("Please enter a real date, for example 1990-12-31.")
 )

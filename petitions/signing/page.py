@@ -9,13 +9,12 @@ from petitions.initiatives.summaries import council_status, initiative_summary
 from petitions.initiatives.timeline import timeline_item
 from petitions.models import Initiative
 from petitions.signing.forms import CodeForm, SignatureForm
+from petitions.signing.rules import is_open_for_signing
 from petitions.web.languages import current_language
 
 
 def render_initiative(initiative: Initiative, form=None, code_form=None, status=200):
     """Render an initiative page with its sign form (with errors when given)."""
-    from petitions.signing.rules import is_open_for_signing
-
     now = clock.now()
     if form is None:
         form = SignatureForm(language=current_language())

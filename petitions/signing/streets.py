@@ -11,7 +11,6 @@ from verification.eligibility import StreetSegment, street_key
 
 CITY_NIS_CODE = "21004"
 
-
 COLUMNS = (
     "street_id",
     "name_fr",

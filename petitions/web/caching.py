@@ -31,7 +31,6 @@ PUBLIC_ENDPOINTS = frozenset(
     }
 )
 
-
 # Public answers whose language does not come from the visitor's headers or cookies.
 LANGUAGE_NEUTRAL_ENDPOINTS = frozenset(
     {
@@ -44,11 +43,9 @@ LANGUAGE_NEUTRAL_ENDPOINTS = frozenset(
     }
 )
 
-
 # Pages other sites may put in an iframe; every other page refuses to be framed, so
 # that no site can lay its own buttons over our forms (clickjacking).
 FRAMEABLE_ENDPOINTS = frozenset({"sharing.widget"})
-
 
 PRIVATE = "private, no-store"
 

@@ -1,15 +1,9 @@
 """Languages: the user's choice (a remembered switch), else the browser, else French."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, redirect, request
+from flask import current_app, request
 from flask_babel import format_date, format_number, format_time, get_locale
 
-bp = Blueprint("i18n", __name__)
-
-
 LANGUAGE_COOKIE = "lang"
-
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
@@ -31,36 +25,6 @@ def select_timezone() -> str:
 def current_language() -> str:
     """Return the language code of the current request."""
     return str(get_locale())
-
-
-def _safe_next(target: str | None) -> str:
-    # Only a path on this site: an absolute URL would make the switch an open redirect.
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith("//")
-    ):
-        return "/"
-    return target
-
-
-@bp.get("/language/<code>")
-def switch(code: str):
-    """Remember the chosen language and go back to the page the user was on."""
-    response = redirect(_safe_next(request.args.get("next")))
-    if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            LANGUAGE_COOKIE,
-            code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-        )
-    return response
 
 
 def register_template_helpers(app) -> None:

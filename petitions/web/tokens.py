@@ -6,12 +6,9 @@ from verification.tokens import TokenInvalid, TokenService
 
 CONFIRM_SIGNATURE = "confirm-signature"
 
-
 CONFIRM_REPRESENTATIVE = "confirm-representative"
 
-
 MANAGE_INITIATIVE = "manage-initiative"
-
 
 WITHDRAW_SIGNATURE = "withdraw-signature"
 

@@ -1,0 +1,99 @@
+"""The `dossier` commands: export the certified dossier, verify one."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from petitions.cli_options import (
+    ask_passphrase,
+    initiative_or_fail,
+    parse_now,
+    private_keys_or_fail,
+    sealing_key_option,
+)
+from petitions.dossier.export import DossierRefused, export_dossier, signature_count
+from petitions.extensions import db
+from verification.dossier import DossierMismatch, verify_dossier
+from verification.keys import KeyFileError, load_public_key
+
+dossier_cli = AppGroup("dossier", help="The certified dossier for the council.")
+
+
+@dossier_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The ZIP file to write.",
+)
+@sealing_key_option
+@click.option(
+    "--signing-key",
+    "signing_key_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The City's private dossier signing key (dossier-private.pem).",
+)
+def dossier_export(
+    slug: str, out_file: Path, key_files: tuple[str, ...], signing_key_file: str
+):
+    """Build the signed dossier ZIP of a filed initiative."""
+
+    initiative = initiative_or_fail(slug)
+    sealing = private_keys_or_fail(key_files, ask_passphrase("the sealing key"))
+    (signing,) = private_keys_or_fail(
+        (signing_key_file,),
+        ask_passphrase("the dossier signing key"),
+    )
+    # Written beside the target, renamed on success: never a half dossier under its
+    # name. Owner-only: the list holds personal data.
+    partial = out_file.with_name(out_file.name + ".partial")
+    try:
+        with (
+            partial.open("wb") as handle,
+            click.progressbar(
+                length=signature_count(initiative), label="signatures"
+            ) as bar,
+        ):
+            partial.chmod(0o600)
+            result = export_dossier(
+                initiative, sealing, signing, handle, parse_now(None), "cli", bar.update
+            )
+    except DossierRefused as refusal:
+        db.session.rollback()
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"refused: {refusal.code}") from None
+    partial.replace(out_file)
+    db.session.commit()
+    click.echo(f"{out_file}: {result.leaf_count} signatures, Merkle root {result.root}")
+
+
+@dossier_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--public-key",
+    "public_key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The City's public dossier key (default: DOSSIER_PUBLIC_KEY_FILE).",
+)
+def dossier_verify(file: Path, public_key_file: Path | None):
+    """Check a dossier's signature, hashes and Merkle root; name the first mismatch."""
+
+    path = public_key_file or Path(current_app.config["DOSSIER_PUBLIC_KEY_FILE"])
+    try:
+        key = load_public_key(path.read_bytes())
+    except (OSError, KeyFileError):
+        raise click.ClickException(f"{path} is not a readable public key") from None
+    try:
+        summary = verify_dossier(file, key)
+    except DossierMismatch as mismatch:
+        raise click.ClickException(f"dossier does not check: {mismatch}") from None
+    number = summary.manifest["initiative"].get("register_number") or "-"
+    click.echo(
+        f"dossier intact: initiative {number}, {summary.leaf_count} signatures, "
+        f"Merkle root {summary.root}, exported {summary.manifest['exported_at']}"
+    )

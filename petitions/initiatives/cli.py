@@ -1,0 +1,48 @@
+"""The `audit` and `decision` commands: the audit log's chain and the decision mail."""
+
+import click
+from flask.cli import AppGroup
+
+from petitions.cli_options import (
+    ask_passphrase,
+    initiative_or_fail,
+    parse_now,
+    private_keys_or_fail,
+    sealing_key_option,
+)
+from petitions.extensions import db
+from petitions.initiatives.audit import verify_chain
+from petitions.initiatives.operations import (
+    TransitionRefused,
+    mail_decision_to_signatories,
+)
+
+audit_cli = AppGroup("audit", help="Check the audit log.")
+decision_cli = AppGroup("decision", help="The council's decision, to the signatories.")
+
+
+@audit_cli.command("verify")
+def audit_verify():
+    """Check every link of the audit log's hash chain; name the first broken one."""
+
+    report = verify_chain()
+    if not report.ok:
+        raise click.ClickException(f"audit log broken: {report.problem}")
+    click.echo(f"audit log intact: {report.entries} entries")
+
+
+@decision_cli.command("mail")
+@click.argument("slug")
+@sealing_key_option
+def decision_mail(slug: str, key_files: tuple[str, ...]):
+    """Mail the council's decision to the signatories who asked for it (once)."""
+
+    initiative = initiative_or_fail(slug)
+    passphrase = ask_passphrase()
+    keys = private_keys_or_fail(key_files, passphrase)
+    try:
+        sent = mail_decision_to_signatories(initiative, keys, parse_now(None))
+    except TransitionRefused as refusal:
+        raise click.ClickException(f"refused: {refusal.code}") from None
+    db.session.commit()
+    click.echo(f"{sent} decision e-mails queued")

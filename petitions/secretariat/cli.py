@@ -1,0 +1,169 @@
+"""The secretariat's commands: staff accounts (`staff`) and the check of the signatures
+against the population register (`register-check`)."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from petitions.cli_options import (
+    ask_passphrase,
+    initiative_or_fail,
+    parse_now,
+    private_keys_or_fail,
+    sealing_key_option,
+)
+from petitions.dossier.register_check import (
+    MissingKeys,
+    apply_verdicts,
+    counted_total,
+    export_lines,
+    problem_message,
+    read_verdicts,
+)
+from petitions.extensions import db
+from petitions.initiatives import audit
+from petitions.initiatives.audit import record
+from petitions.initiatives.labels import REASONS
+from petitions.initiatives.operations import TransitionRefused
+from petitions.models import Staff, StaffRole
+from petitions.secretariat.staff import (
+    MIN_PASSWORD_LENGTH,
+    StaffRefused,
+    create_staff,
+    find_staff,
+    is_locked,
+)
+
+staff_cli = AppGroup("staff", help="Manage the secretariat's staff accounts.")
+register_check_cli = AppGroup(
+    "register-check", help="Check the signatures against the population register."
+)
+
+REFUSALS = {
+    "invalid_email": "this is not a valid e-mail address",
+    "short_password": f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+    "duplicate": "a staff account with this e-mail address already exists",
+}
+
+
+@staff_cli.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in StaffRole]),
+    help="secretariat (reviews, verifies, exports), president (consultation, "
+    "agenda) or viewer (reads only).",
+)
+def staff_add(email: str, role: str):
+    """Create a staff account; the password is asked twice, never shown."""
+    if find_staff(email) is not None:
+        raise click.ClickException(REFUSALS["duplicate"])
+    password = click.prompt(
+        f"Password (at least {MIN_PASSWORD_LENGTH} characters)",
+        hide_input=True,
+        confirmation_prompt=True,
+    )
+    try:
+        staff = create_staff(email, password, role, current_app.config["CLOCK"]())
+    except StaffRefused as refusal:
+        raise click.ClickException(REFUSALS[refusal.code]) from None
+    db.session.commit()
+    click.echo(f"staff account {staff.id} created ({staff.role.value})")
+
+
+@staff_cli.command("list")
+def staff_list():
+    """List the staff accounts with their role and whether they are locked."""
+    now = current_app.config["CLOCK"]()
+    for staff in db.session.scalars(select(Staff).order_by(Staff.id)):
+        locked = " (locked)" if is_locked(staff, now) else ""
+        click.echo(f"{staff.id}\t{staff.role.value}\t{staff.email}{locked}")
+
+
+@staff_cli.command("unlock")
+@click.argument("email")
+def staff_unlock(email: str):
+    """End an account's lock after too many failed sign-ins."""
+    staff = find_staff(email)
+    if staff is None:
+        raise click.ClickException("no staff account with this e-mail address")
+    staff.failed_logins, staff.locked_until = 0, None
+    audit.record(
+        "cli", "staff-unlocked", current_app.config["CLOCK"](), staff_id=staff.id
+    )
+    db.session.commit()
+    click.echo(f"staff account {staff.id} unlocked")
+
+
+@register_check_cli.command("export")
+@click.argument("slug")
+@sealing_key_option
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    default="-",
+    help="The CSV file to write (default: standard output).",
+)
+def register_check_export(slug: str, key_files: tuple[str, ...], out):
+    """Write the list of counted signatures for the population service (CSV)."""
+
+    initiative = initiative_or_fail(slug)
+    passphrase = ask_passphrase()
+    keys = private_keys_or_fail(key_files, passphrase)
+    try:
+        lines = export_lines(initiative, keys)
+    except TransitionRefused:
+        raise click.ClickException(
+            f"{slug} is {initiative.state.value}: the register check comes after filing"
+        ) from None
+    except MissingKeys as error:
+        raise click.ClickException(
+            f"signatures sealed to keys not given: {error}"
+        ) from None
+    total = counted_total(initiative)
+    # Who opened the signatories' data, and when: in the audit log (not public).
+    record("secretariat", "register-list-exported", parse_now(None), initiative)
+    db.session.commit()
+    out.writelines(lines)
+    click.echo(f"{total} signatures written", err=True)
+
+
+@register_check_cli.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--staff", "staff_email", required=True, help="Who records the result.")
+def register_check_import(slug: str, file: Path, staff_email: str):
+    """Apply the population service's verdicts (all rows, or nothing)."""
+
+    initiative = initiative_or_fail(slug)
+    staff = find_staff(staff_email)
+    if staff is None or staff.role is not StaffRole.secretariat:
+        raise click.ClickException(f"no secretariat account {staff_email}")
+    try:
+        verdicts = read_verdicts(initiative, file.read_bytes())
+    except TransitionRefused:
+        raise click.ClickException(
+            f"{slug} is {initiative.state.value}: the register check comes after filing"
+        ) from None
+    for problem in verdicts.problems:
+        where = f"line {problem.line}" if problem.line else "file"
+        click.echo(f"{where}: {problem_message(problem)}", err=True)
+    if verdicts.missing:
+        shown = ", ".join(verdicts.missing[:20])
+        more = len(verdicts.missing) - 20
+        click.echo(
+            f"no verdict for {len(verdicts.missing)} counted signatures: {shown}"
+            + (f" and {more} more" if more > 0 else ""),
+            err=True,
+        )
+    if not verdicts.ok:
+        raise click.ClickException("nothing applied: correct the file and import again")
+    counts = apply_verdicts(initiative, staff, verdicts, parse_now(None))
+    db.session.commit()
+    click.echo(f"{slug}: {initiative.state.value}")
+    for code in ("valid", *REASONS):
+        click.echo(f"{code}: {counts[code]}")
