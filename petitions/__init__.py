@@ -1,13 +1,10 @@
 """The citizens' initiative service of the City of Brussels (Flask application)."""
 
-import logging
 import os
 
 from flask import Flask
 
 from petitions import config as default_config
-
-logger = logging.getLogger(__name__)
 
 
 class ConfigurationError(RuntimeError):

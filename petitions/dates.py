@@ -1,7 +1,7 @@
 """Legal days and periods: the one place that turns an instant into a Brussels day.
 
-Every function but ``today`` is pure and takes ``now`` or a day; ``today`` reads the
-configured time zone (``TIMEZONE``) once for everyone else.
+Every function but ``zone`` and ``day_of`` is pure and takes the zone, ``now`` or a
+day; those two read the configured time zone (``TIMEZONE``) for everyone else.
 """
 
 import calendar
@@ -43,6 +43,11 @@ def days_left(last_day: date, now: datetime, timezone: str) -> int:
     return max((last_day - legal_day(now, timezone)).days + 1, 0)
 
 
-def today(now: datetime) -> date:
-    """Return the legal day of ``now`` in the configured time zone (Europe/Brussels)."""
-    return legal_day(now, current_app.config["TIMEZONE"])
+def zone() -> str:
+    """Return the configured legal time zone (``TIMEZONE``, Europe/Brussels)."""
+    return current_app.config["TIMEZONE"]
+
+
+def day_of(instant: datetime) -> date:
+    """Return the legal day of an instant (``now`` included) in the configured zone."""
+    return legal_day(instant, zone())

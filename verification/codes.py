@@ -1,4 +1,5 @@
-"""TODO module docstring."""
+"""Short codes people type: the alphabet without look-alike characters, and the one
+normalisation of a typed code (case, spaces and dashes do not matter)."""
 
 import secrets
 

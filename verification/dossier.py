@@ -26,7 +26,6 @@ from .merkle import MerkleBuilder
 FORMAT_VERSION = 1
 MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
 SIGNATURES_CSV, PDF, OPARL = "signatures.csv", "dossier.pdf", "oparl-paper.json"
-FILES = (SIGNATURES_CSV, PDF, OPARL)
 MERKLE_ALGORITHM = "RFC 6962 SHA-256, leaf = commitment"
 CSV_COLUMNS = (
     "reference",

@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Iterable
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-RECEIPT_GROUPS = 5
 RECEIPT_GROUP_LEN = 4
 _COMMITMENT_PREFIX = b"petitions receipt v1\x1f"
 

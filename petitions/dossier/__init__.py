@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""The certified dossier for the council: export, PDF, OParl paper, register check."""

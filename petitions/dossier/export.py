@@ -19,7 +19,6 @@ from typing import BinaryIO
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from flask import current_app
 from sqlalchemy import func, select
 
 from petitions import dates
@@ -146,7 +145,6 @@ def export_dossier(
 
 def initiative_facts(initiative: Initiative) -> dict:
     """Return the manifest's description of the initiative (public facts only)."""
-    timezone = current_app.config["TIMEZONE"]
     filed = initiative.filed_at
     return {
         "slug": initiative.slug,
@@ -154,7 +152,7 @@ def initiative_facts(initiative: Initiative) -> dict:
         "state": initiative.state.value,
         "threshold": initiative.threshold,
         "filed_at": filed.astimezone(UTC).isoformat() if filed else None,
-        "filed_on": dates.legal_day(filed, timezone).isoformat() if filed else None,
+        "filed_on": dates.day_of(filed).isoformat() if filed else None,
         "council_deadline": (
             initiative.council_deadline.isoformat()
             if initiative.council_deadline

@@ -61,7 +61,9 @@ def certification(manifest: dict) -> tuple[str, str]:
     )
 
 
-class _Document(FPDF):
+class Document(FPDF):
+    """An A4 page of the service: its fonts (DejaVu where installed), margins and footer."""
+
     def __init__(self):
         super().__init__(format="A4")
         self.set_margins(18, 18, 18)
@@ -99,7 +101,7 @@ class _Document(FPDF):
 def build_pdf(manifest: dict) -> bytes:
     """Return the dossier's PDF, made from its manifest."""
     initiative = manifest["initiative"]
-    pdf = _Document()
+    pdf = Document()
     pdf.set_title(f"Initiative citoyenne / Burgerinitiatief {initiative['slug']}")
     pdf.set_creation_date(datetime.fromisoformat(manifest["exported_at"]))
     pdf.add_page()
@@ -117,7 +119,7 @@ def build_pdf(manifest: dict) -> bytes:
     return bytes(pdf.output())
 
 
-def _cover(pdf: _Document, manifest: dict) -> None:
+def _cover(pdf: Document, manifest: dict) -> None:
     initiative = manifest["initiative"]
     pdf.para("Ville de Bruxelles / Stad Brussel", size=10)
     pdf.para("Initiative citoyenne / Burgerinitiatief", size=16, bold=True)
@@ -137,7 +139,7 @@ def _cover(pdf: _Document, manifest: dict) -> None:
         pdf.para(f"{label} : {value}")
 
 
-def _timeline(pdf: _Document, timeline: list[dict]) -> None:
+def _timeline(pdf: Document, timeline: list[dict]) -> None:
     pdf.heading("Chronologie / Tijdlijn")
     for entry in timeline:
         french, dutch = ACTIONS.get(entry["action"], (entry["action"],) * 2)
@@ -147,7 +149,7 @@ def _timeline(pdf: _Document, timeline: list[dict]) -> None:
         pdf.para(line, size=9)
 
 
-def _counts(pdf: _Document, counts: dict) -> None:
+def _counts(pdf: Document, counts: dict) -> None:
     pdf.heading("Signatures / Handtekeningen")
     rows = [
         ("Recueillies en ligne / Online ingezameld", counts["collected_online"]),
@@ -164,7 +166,7 @@ def _counts(pdf: _Document, counts: dict) -> None:
         pdf.para(f"{label} : {number}")
 
 
-def _certification(pdf: _Document, manifest: dict) -> None:
+def _certification(pdf: Document, manifest: dict) -> None:
     pdf.heading("Certification / Certificering")
     french, dutch = certification(manifest)
     pdf.para(french)

@@ -18,9 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from petitions.extensions import db
-from petitions.initiatives import operations as lifecycle
 from petitions.initiatives.labels import REASONS
-from petitions.initiatives.operations import TransitionRefused
+from petitions.initiatives.operations import TransitionRefused, record_verification
 from petitions.models import Initiative, InitiativeState, Signature, Staff
 from petitions.sealing.records import counted_signatures_query, open_signature
 from verification.dossier import csv_cell
@@ -218,9 +217,7 @@ def apply_verdicts(
         reason or verdict for verdict, reason in verdicts.verdicts.values()
     )
     valid = counts["valid"]
-    lifecycle.record_verification(
-        initiative, staff, valid, len(verdicts.verdicts) - valid, now
-    )
+    record_verification(initiative, staff, valid, len(verdicts.verdicts) - valid, now)
     return counts
 
 

@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""The life of an initiative: its rules, transitions, audit log, count log and sweeps."""

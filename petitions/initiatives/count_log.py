@@ -25,14 +25,13 @@ import hashlib
 import json
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
 from petitions.extensions import db
 from petitions.models import CountLogEntry, Initiative, InitiativeState, Signature
-from petitions.sealing import records as sealed
+from petitions.sealing.records import counted_leaves
 from verification.merkle import merkle_root
 
 GENESIS = "0" * 64
@@ -137,7 +136,7 @@ def _is_due(initiative: Initiative, last: CountLogEntry | None, today: date) -> 
 
 def publish_entry(initiative: Initiative, now: datetime) -> CountLogEntry | None:
     """Append today's entry of an initiative's log if it is due; None if not."""
-    today = dates.legal_day(now, current_app.config["TIMEZONE"])
+    today = dates.day_of(now)
     last = _last_entry(initiative)
     if not _is_due(initiative, last, today):
         return None
@@ -147,7 +146,7 @@ def publish_entry(initiative: Initiative, now: datetime) -> CountLogEntry | None
         day=today,
         published_at=now,
         confirmed_count=initiative.confirmed_count(),
-        root=merkle_root(sealed.counted_leaves(initiative)).hex(),
+        root=merkle_root(counted_leaves(initiative)).hex(),
         changes=changes_since(initiative, last.published_at if last else None, now),
         prev_hash=last.hash if last else GENESIS,
     )

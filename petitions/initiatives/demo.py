@@ -41,7 +41,7 @@ def add_demo_initiative(now: datetime) -> bool:
     if db.session.scalar(select(Initiative.id).where(Initiative.slug == DEMO_SLUG)):
         return False
     config = current_app.config
-    today = dates.legal_day(now, config["TIMEZONE"])
+    today = dates.day_of(now)
     initiative = Initiative(
         slug=DEMO_SLUG,
         register_number=f"{today.year}-001",

@@ -15,7 +15,7 @@ from petitions import dates
 from petitions.extensions import db
 from petitions.initiatives import audit
 from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
-from petitions.mail import outbox as mail
+from petitions.mail.outbox import enqueue
 from petitions.mail.recipients import mail_representatives
 from petitions.models import (
     AdmissibilityReview,
@@ -137,7 +137,7 @@ def review_admissibility(initiative: Initiative, staff: Staff, checklist: dict, 
     )
     actor = staff_actor(staff)
     if admissible:
-        today = dates.today(now)
+        today = dates.day_of(now)
         initiative.register_number = _next_register_number(today.year)
         initiative.published_at = now
         initiative.collection_starts_on = today
@@ -253,7 +253,7 @@ def record_vote(
 ):
     """Record the council's vote; tell the representatives and the opted-in signatories."""
     require_state(initiative, S.verified, S.with_council)
-    if vote_date > dates.today(now):
+    if vote_date > dates.day_of(now):
         raise TransitionRefused("vote_in_future")
     initiative.vote_date = vote_date
     initiative.outcome = outcome
@@ -293,7 +293,7 @@ def mail_decision_to_signatories(
     sent = 0
     for signature, record in signature_records(initiative, private_keys):
         if signature.notify_decision and record.get("email"):
-            mail.enqueue(
+            enqueue(
                 "council-decided",
                 signature.language,
                 record["email"],

@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""Which initiatives are public, their confirmed counts, and the public lookup by slug."""
 
 from flask import abort
 from sqlalchemy import func, select

@@ -1,4 +1,5 @@
-"""TODO module docstring."""
+"""Pure decisions about an initiative's life: the states that await the council, the
+blackout before elections, overdue, the days left, reminders and retention."""
 
 from datetime import date, timedelta
 
@@ -45,12 +46,11 @@ def due_reminder(deadline: date, today: date, offsets) -> tuple[str, date] | Non
 def retention_ends(initiative: Initiative) -> date | None:
     """Return the last day personal data of an initiative's signatures may be kept."""
     config = current_app.config
-    timezone = config["TIMEZONE"]
     if initiative.state is S.decided and initiative.decided_at:
-        start = dates.legal_day(initiative.decided_at, timezone)
+        start = dates.day_of(initiative.decided_at)
         return dates.add_months(start, config["RETENTION_DECIDED_MONTHS"])
     if initiative.state in ENDED_WITHOUT_DECISION and initiative.state_changed_at:
-        start = dates.legal_day(initiative.state_changed_at, timezone)
+        start = dates.day_of(initiative.state_changed_at)
         return dates.add_months(start, config["RETENTION_ENDED_MONTHS"])
     return None
 
@@ -77,7 +77,7 @@ def in_blackout(now) -> bool:
     if not election:
         return False
     election_day = date.fromisoformat(str(election))
-    today = dates.today(now)
+    today = dates.day_of(now)
     starts = dates.add_months(election_day, -current_app.config["BLACKOUT_MONTHS"])
     return starts <= today <= election_day
 
@@ -87,7 +87,7 @@ def is_overdue(initiative: Initiative, now) -> bool:
     return (
         initiative.state in AWAITING_COUNCIL
         and initiative.council_deadline is not None
-        and dates.today(now) > initiative.council_deadline
+        and dates.day_of(now) > initiative.council_deadline
     )
 
 
@@ -95,6 +95,4 @@ def council_days_left(initiative: Initiative, now) -> int | None:
     """Return the legal days left for the council's vote (None when no clock runs)."""
     if initiative.state not in AWAITING_COUNCIL or initiative.council_deadline is None:
         return None
-    return dates.days_left(
-        initiative.council_deadline, now, current_app.config["TIMEZONE"]
-    )
+    return dates.days_left(initiative.council_deadline, now, dates.zone())

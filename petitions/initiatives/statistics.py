@@ -30,18 +30,16 @@ def pending_count(initiative: Initiative) -> int:
     )
 
 
-def _last_chart_day(initiative: Initiative, now: datetime, timezone: str) -> date:
-    last = dates.legal_day(now, timezone)
+def _last_chart_day(initiative: Initiative, now: datetime) -> date:
+    last = dates.day_of(now)
     if initiative.collection_ends_on:
         last = min(last, initiative.collection_ends_on)
     if initiative.filed_at:
-        last = min(last, dates.legal_day(initiative.filed_at, timezone))
+        last = min(last, dates.day_of(initiative.filed_at))
     return last
 
 
-def signatures_per_day(
-    initiative: Initiative, now: datetime, timezone: str
-) -> list[tuple[date, int]]:
+def signatures_per_day(initiative: Initiative, now: datetime) -> list[tuple[date, int]]:
     """Return the confirmed signatures per legal day, from the first one's day on.
 
     Days without a signature count as 0, so that the chart and the table show the
@@ -54,11 +52,11 @@ def signatures_per_day(
             Signature.confirmed_at.is_not(None),
         )
     ).all()
-    per_day = Counter(dates.legal_day(moment, timezone) for moment in instants)
+    per_day = Counter(dates.day_of(moment) for moment in instants)
     if not per_day:
         return []
     first = min(per_day)
-    last = max(max(per_day), _last_chart_day(initiative, now, timezone))
+    last = max(max(per_day), _last_chart_day(initiative, now))
     return [
         (first + timedelta(days=n), per_day.get(first + timedelta(days=n), 0))
         for n in range((last - first).days + 1)

@@ -1,26 +1,23 @@
-"""TODO module docstring."""
+"""What the pages show of an initiative's progress and of the council's clock."""
 
 from urllib.parse import urlsplit
 
-from flask import current_app
-
 from petitions import dates
-from petitions.initiatives import rules as lifecycle
+from petitions.initiatives.rules import AWAITING_COUNCIL, council_days_left, is_overdue
 from petitions.models import Initiative
 from petitions.web.languages import current_language
 
 
 def council_status(initiative: Initiative, now) -> dict:
     """Return the council's clock of an initiative: filing, deadline, days left, overdue."""
-    timezone = current_app.config["TIMEZONE"]
     filed_at = initiative.filed_at
     return {
         "filed_at": filed_at,
-        "filed_on": dates.legal_day(filed_at, timezone) if filed_at else None,
+        "filed_on": dates.day_of(filed_at) if filed_at else None,
         "council_deadline": initiative.council_deadline,
-        "council_days_left": lifecycle.council_days_left(initiative, now),
-        "overdue": lifecycle.is_overdue(initiative, now),
-        "awaiting_council": initiative.state in lifecycle.AWAITING_COUNCIL,
+        "council_days_left": council_days_left(initiative, now),
+        "overdue": is_overdue(initiative, now),
+        "awaiting_council": initiative.state in AWAITING_COUNCIL,
         "minutes_url": web_link(initiative.minutes_url),
     }
 
@@ -34,7 +31,7 @@ def web_link(url: str | None) -> str | None:
 
 def initiative_summary(initiative: Initiative, count: int, now) -> dict:
     """Return what list and detail pages show of an initiative's progress."""
-    timezone = current_app.config["TIMEZONE"]
+    timezone = dates.zone()
     ends = initiative.collection_ends_on
     return {
         "initiative": initiative,

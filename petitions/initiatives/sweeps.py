@@ -15,7 +15,7 @@ from petitions.initiatives.rules import (
     due_reminder,
     retention_ends,
 )
-from petitions.mail import outbox as mail
+from petitions.mail.outbox import enqueue
 from petitions.mail.recipients import staff_with
 from petitions.models import (
     Initiative,
@@ -39,7 +39,7 @@ def close_ended_collections(now: datetime) -> dict:
     A period ends at the end of its last legal day; an initiative that reached its
     threshold stays open for filing (no one can sign any more: the date decides).
     """
-    today = dates.today(now)
+    today = dates.day_of(now)
     ended = db.session.scalars(
         select(Initiative).where(
             Initiative.state == S.collecting, Initiative.collection_ends_on < today
@@ -87,7 +87,7 @@ def notify_threshold_reached(now: datetime) -> dict:
         if not claimed:
             continue
         for representative in initiative.representatives:
-            mail.enqueue(
+            enqueue(
                 "threshold-reached",
                 representative.language,
                 representative.email,
@@ -96,7 +96,7 @@ def notify_threshold_reached(now: datetime) -> dict:
                 representative_id=representative.id,
             )
         for staff in staff_with(StaffRole.secretariat):
-            mail.enqueue(
+            enqueue(
                 "threshold-reached",
                 "fr",
                 staff.email,
@@ -111,7 +111,7 @@ def notify_threshold_reached(now: datetime) -> dict:
 
 def send_council_reminders(now: datetime) -> dict:
     """Remind the secretariat and the president of each council deadline, each once."""
-    today = dates.today(now)
+    today = dates.day_of(now)
     offsets = current_app.config["COUNCIL_REMINDER_OFFSETS"]
     waiting = db.session.scalars(
         select(Initiative).where(
@@ -141,7 +141,7 @@ def send_council_reminders(now: datetime) -> dict:
         except IntegrityError:
             continue
         for staff in recipients:
-            mail.enqueue(
+            enqueue(
                 "council-reminder",
                 "fr",
                 staff.email,
@@ -160,7 +160,7 @@ def purge_personal_data(now: datetime) -> dict:
     Counts stay (the rows keep their state and dates), as do the audit entries; pending
     signatures, which never counted, go entirely.
     """
-    today = dates.today(now)
+    today = dates.day_of(now)
     candidates = db.session.scalars(
         select(Initiative).where(
             Initiative.purged_at.is_(None),

@@ -1,9 +1,8 @@
-"""TODO module docstring."""
+"""The public timeline: each public audit entry told in the reader's words."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import format_date, format_number, format_time
 from flask_babel import gettext as _
 
@@ -91,7 +90,7 @@ def timeline_item(entry: AuditEntry) -> TimelineItem:
     """Return how the public timeline shows an audit entry."""
     return TimelineItem(
         entry=entry,
-        day=dates.legal_day(entry.at, current_app.config["TIMEZONE"]),
+        day=dates.day_of(entry.at),
         label=action_label(entry.action),
         facts=entry_facts(entry.action, entry.details or {}),
         reason=entry.reason or "",

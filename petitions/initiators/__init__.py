@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""The initiators' side: drafts, representatives, management links, their dashboard."""

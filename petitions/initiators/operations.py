@@ -1,4 +1,5 @@
-"""TODO module docstring."""
+"""The initiators' steps, each checked and recorded: draft, representatives, submit,
+withdraw, file. Operations flush, never commit."""
 
 import re
 import secrets
@@ -20,7 +21,7 @@ from petitions.initiatives.operations import (
     set_texts,
 )
 from petitions.initiatives.rules import BEFORE_FILING, in_blackout
-from petitions.mail import outbox as mail
+from petitions.mail.outbox import enqueue
 from petitions.mail.recipients import staff_with
 from petitions.models import (
     Initiative,
@@ -75,7 +76,7 @@ def create_draft(
     db.session.add(initiative)
     db.session.flush()
     for representative in initiative.representatives:
-        mail.enqueue(
+        enqueue(
             "confirm-representative",
             representative.language,
             representative.email,
@@ -117,7 +118,7 @@ def confirm_representative(representative_id: int, now) -> Representative:
 
 def send_management_link(representative: Representative, now) -> None:
     """Mail a representative a fresh management link for their initiative."""
-    mail.enqueue(
+    enqueue(
         "management-link",
         representative.language,
         representative.email,
@@ -153,7 +154,7 @@ def submit_initiative(initiative: Initiative, now, actor: str) -> None:
     initiative.submitted_at = now
     move_to(initiative, S.submitted, now, actor, "submitted")
     for staff in staff_with(StaffRole.secretariat):
-        mail.enqueue(
+        enqueue(
             "staff-initiative-submitted",
             "fr",
             staff.email,
@@ -177,7 +178,7 @@ def file_initiative(initiative: Initiative, now, actor: str) -> None:
         raise TransitionRefused("below_threshold")
     initiative.filed_at = now
     initiative.council_deadline = dates.add_months(
-        dates.today(now), current_app.config["COUNCIL_DEADLINE_MONTHS"]
+        dates.day_of(now), current_app.config["COUNCIL_DEADLINE_MONTHS"]
     )
     move_to(
         initiative,

@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 
 from petitions import clock, dates
 from petitions.extensions import db
-from petitions.initiatives import labels as initiative_labels
 from petitions.initiatives import statistics
+from petitions.initiatives.labels import INITIATOR_STATE_LABELS
 from petitions.initiatives.operations import TransitionRefused
 from petitions.initiatives.rules import BEFORE_FILING, council_days_left, is_overdue
 from petitions.initiators import operations as lifecycle
@@ -239,7 +239,7 @@ def _managed(token: str) -> tuple[Initiative, Representative]:
 
 
 def _progress(initiative: Initiative, now) -> dict:
-    timezone = current_app.config["TIMEZONE"]
+    timezone = dates.zone()
     confirmed = initiative.confirmed_count()
     threshold = initiative.threshold
     collecting = initiative.state is InitiativeState.collecting
@@ -259,9 +259,7 @@ def _progress(initiative: Initiative, now) -> dict:
 
 
 def _chart(initiative: Initiative, now) -> dict:
-    per_day = statistics.signatures_per_day(
-        initiative, now, current_app.config["TIMEZONE"]
-    )
+    per_day = statistics.signatures_per_day(initiative, now)
     if not per_day:
         return {"per_day": [], "chart": None}
     chart = bar_chart(
@@ -290,7 +288,7 @@ def manage(token: str):
         initiative=initiative,
         representative=representative,
         text=initiative.text(current_language()),
-        state_label=initiative_labels.INITIATOR_STATE_LABELS[initiative.state],
+        state_label=INITIATOR_STATE_LABELS[initiative.state],
         neighbourhoods=statistics.neighbourhood_counts(initiative),
         verdicts=statistics.verdict_counts(initiative),
         mails=statistics.sent_mails(initiative),

@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""The scheduled sweeps (registry and `jobs` commands) and the lease that runs each once."""

@@ -1,69 +1,35 @@
-"""Jobs: idempotent sweeps that take ``now``; a missed run heals on the next one."""
+"""Jobs: idempotent sweeps that take ``now``; a missed run heals on the next one.
+
+Each job id (kebab-case, as in the schedule table ``scheduler/schedule.py``) names the
+domain function that does the sweep and returns what it did, for the log and the CLI.
+"""
 
 from collections.abc import Callable
 from datetime import datetime
 
 from petitions.extensions import db
-from petitions.initiatives import count_log, sweeps
-from petitions.mail import outbox as mail
-from petitions.signing import operations
+from petitions.initiatives.count_log import publish_count_log
+from petitions.initiatives.sweeps import (
+    close_ended_collections,
+    notify_threshold_reached,
+    purge_personal_data,
+    send_council_reminders,
+)
+from petitions.mail.outbox import deliver_outbox
+from petitions.signing.operations import expire_pending_signatures
 
-JOBS: dict[str, Callable[[datetime], object]] = {}
-
-
-def job(name: str):
-    """Register a sweep under its kebab-case id."""
-
-    def register(function):
-        JOBS[name] = function
-        return function
-
-    return register
-
-
-@job("deliver-outbox")
-def deliver_outbox(now: datetime):
-    """Send every due mail of the outbox."""
-    return mail.deliver_outbox(now)
+JOBS: dict[str, Callable[[datetime], dict]] = {
+    "deliver-outbox": deliver_outbox,
+    "expire-pending-signatures": expire_pending_signatures,
+    "close-ended-collections": close_ended_collections,
+    "notify-threshold-reached": notify_threshold_reached,
+    "send-council-reminders": send_council_reminders,
+    "purge-personal-data": purge_personal_data,
+    "publish-count-log": publish_count_log,
+}
 
 
-@job("expire-pending-signatures")
-def expire_pending_signatures(now: datetime):
-    """Delete signatures left unconfirmed past the pending period, with their data."""
-    return {"deleted": operations.expire_pending_signatures(now)}
-
-
-@job("close-ended-collections")
-def close_ended_collections(now: datetime):
-    """Close the initiatives whose collection period ended below the threshold."""
-    return sweeps.close_ended_collections(now)
-
-
-@job("notify-threshold-reached")
-def notify_threshold_reached(now: datetime):
-    """Tell representatives and the secretariat once that the threshold is reached."""
-    return sweeps.notify_threshold_reached(now)
-
-
-@job("send-council-reminders")
-def send_council_reminders(now: datetime):
-    """Remind the secretariat and the president of council deadlines, each once."""
-    return sweeps.send_council_reminders(now)
-
-
-@job("purge-personal-data")
-def purge_personal_data(now: datetime):
-    """Empty the personal data of signatures past their retention period."""
-    return sweeps.purge_personal_data(now)
-
-
-@job("publish-count-log")
-def publish_count_log(now: datetime):
-    """Publish each collecting initiative's count and Merkle root once per Brussels day."""
-    return count_log.publish_count_log(now)
-
-
-def run_job(name: str, now: datetime):
+def run_job(name: str, now: datetime) -> dict:
     """Run one sweep and commit its changes (the job edge commits once)."""
     try:
         result = JOBS[name](now)

@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""Mail: the outbox written with each change, its delivery, and who receives what."""

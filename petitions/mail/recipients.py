@@ -1,9 +1,9 @@
-"""TODO module docstring."""
+"""Who receives an initiative's mails: its representatives, the staff of given roles."""
 
 from sqlalchemy import select
 
 from petitions.extensions import db
-from petitions.mail import outbox as mail
+from petitions.mail.outbox import enqueue
 from petitions.models import (
     Initiative,
     Staff,
@@ -13,7 +13,7 @@ from petitions.models import (
 
 def mail_representatives(initiative: Initiative, template: str, now, **context) -> None:
     for representative in initiative.representatives:
-        mail.enqueue(
+        enqueue(
             template,
             representative.language,
             representative.email,

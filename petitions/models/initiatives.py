@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""Initiatives, their texts, representatives, admissibility reviews and consultation meetings."""
 
 import enum
 from datetime import date, datetime

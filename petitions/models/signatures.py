@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""Signatures, their states, the columns that hold personal data, and the street register."""
 
 import enum
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""Staff accounts and their roles."""
 
 import enum
 from datetime import datetime

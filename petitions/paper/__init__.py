@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""Paper signatures: the printable sheet, its entry and import by the secretariat."""

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.initiatives import operations as lifecycle
+from petitions.initiatives.operations import staff_actor
 from petitions.models import (
     Initiative,
     InitiativeState,
@@ -181,7 +181,7 @@ def _record(details: SignatoryDetails, street) -> dict:
 def record_entry(initiative: Initiative, staff, counts: dict, now: datetime) -> None:
     """Write the save in the audit log: who entered how many rows, never whose."""
     audit.record(
-        lifecycle.staff_actor(staff),
+        staff_actor(staff),
         "paper-signature-entered",
         now,
         initiative,

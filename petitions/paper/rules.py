@@ -1,9 +1,7 @@
-"""TODO module docstring."""
+"""Pure decisions about paper signatures: the day a sheet was signed on."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from petitions import dates
 from petitions.models import (
@@ -21,13 +19,13 @@ class SignedOnRefused(Exception):
 
 def signed_at(day: date) -> datetime:
     """Return noon in the legal time zone on ``day``: when a paper row counts as signed."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = ZoneInfo(dates.zone())
     return datetime.combine(day, time(12), tzinfo=zone)
 
 
 def check_signed_on(initiative: Initiative, day: date, now: datetime) -> None:
     """Raise SignedOnRefused unless ``day`` lies within the collection, and not ahead."""
-    if day > dates.legal_day(now, current_app.config["TIMEZONE"]):
+    if day > dates.day_of(now):
         raise SignedOnRefused("future")
     if initiative.collection_starts_on and day < initiative.collection_starts_on:
         raise SignedOnRefused("before_collection")

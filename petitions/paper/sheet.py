@@ -1,10 +1,10 @@
-"""TODO module docstring."""
+"""The printable A4 sheet (PDF) on which initiators collect signatures on paper."""
 
 import segno
 
-from petitions.dossier.pdf import _Document
+from petitions.dossier.pdf import Document
 from petitions.models import Initiative
-from petitions.web import urls as mail
+from petitions.web.urls import public_url
 
 ROWS = 10
 
@@ -56,7 +56,7 @@ COLUMNS = (
 )
 
 
-def _qr(pdf: _Document, url: str, x: float, y: float, size: float) -> None:
+def _qr(pdf: Document, url: str, x: float, y: float, size: float) -> None:
     """Draw the QR code of ``url`` as vector squares, a link to it over them."""
     code = segno.make(url, error="m", micro=False)
     rows = list(code.matrix_iter(border=2))
@@ -75,7 +75,7 @@ def _texts(initiative: Initiative) -> dict:
     }
 
 
-def _header(pdf: _Document, initiative: Initiative, texts: dict) -> None:
+def _header(pdf: Document, initiative: Initiative, texts: dict) -> None:
     pdf.para("Ville de Bruxelles / Stad Brussel", size=9)
     number = initiative.register_number or "-"
     pdf.para(f"Initiative citoyenne / Burgerinitiatief  {number}", size=14, bold=True)
@@ -84,7 +84,7 @@ def _header(pdf: _Document, initiative: Initiative, texts: dict) -> None:
             pdf.para(texts[language].title, size=12, bold=True)
 
 
-def _first_page(pdf: _Document, initiative: Initiative, url: str) -> None:
+def _first_page(pdf: Document, initiative: Initiative, url: str) -> None:
     texts = _texts(initiative)
     pdf.add_page()
     _qr(pdf, url, pdf.w - pdf.r_margin - 32, pdf.t_margin, 32)
@@ -118,7 +118,7 @@ def _texts_and_notice(pdf, texts: dict, url: str, full: bool) -> None:
             pdf.para(f"• {line}", size=8)
 
 
-def _rows_page(pdf: _Document, initiative: Initiative, url: str) -> None:
+def _rows_page(pdf: Document, initiative: Initiative, url: str) -> None:
     """Draw the rows on one landscape page: its header stays short whatever the text."""
     pdf.add_page(orientation="L")
     texts = _texts(initiative)
@@ -147,7 +147,7 @@ def _short(title: str, limit: int = 90) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
-def _table(pdf: _Document) -> None:
+def _table(pdf: Document) -> None:
     pdf.use("sans", 6.5, bold=True)
     x0, y = pdf.l_margin, pdf.get_y()
     x = x0
@@ -172,8 +172,8 @@ def _table(pdf: _Document) -> None:
 
 def build_sheet(initiative: Initiative) -> bytes:
     """Return the initiative's printable signature sheet (PDF)."""
-    url = mail.public_url("public.initiative", slug=initiative.slug)
-    pdf = _Document()
+    url = public_url("public.initiative", slug=initiative.slug)
+    pdf = Document()
     pdf.set_title(f"Feuille de signatures / Handtekeningenblad {initiative.slug}")
     _first_page(pdf, initiative, url)
     _rows_page(pdf, initiative, url)

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, make_response
 
 from petitions.initiatives.queries import get_initiative_or_404
 from petitions.models import InitiativeState
-from petitions.paper import operations as paper
+from petitions.paper.operations import paper_count
 from petitions.paper.sheet import build_sheet
 
 bp = Blueprint("paper", __name__)
@@ -35,4 +35,4 @@ def sheet(slug: str):
 @bp.app_context_processor
 def _paper_helpers():
     # "Of which N on paper" on the public and the secretariat's initiative pages.
-    return {"paper_count": paper.paper_count}
+    return {"paper_count": paper_count}

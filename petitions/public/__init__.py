@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""The public pages: home, privacy, feeds, sharing, accessibility and feedback."""

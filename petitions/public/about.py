@@ -16,8 +16,8 @@ from markupsafe import Markup
 from petitions import clock
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.mail import outbox as mail
-from petitions.mail import recipients as lifecycle
+from petitions.mail.outbox import enqueue
+from petitions.mail.recipients import staff_with
 from petitions.models import StaffRole
 from petitions.public.forms import FeedbackForm
 from petitions.web.languages import current_language
@@ -48,9 +48,9 @@ class Feedback:
 
 def receive_feedback(feedback: Feedback, now: datetime) -> int:
     """Mail the feedback to every secretariat member; audit it; return the mails queued."""
-    staff = lifecycle.staff_with(StaffRole.secretariat)
+    staff = staff_with(StaffRole.secretariat)
     for member in staff:
-        mail.enqueue(
+        enqueue(
             "feedback",
             STAFF_MAIL_LANGUAGE,
             member.email,

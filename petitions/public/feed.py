@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,9 +13,9 @@ from sqlalchemy.orm import selectinload
 
 from petitions import clock, dates
 from petitions.extensions import db
-from petitions.initiatives import rules as lifecycle
 from petitions.initiatives.labels import action_label
 from petitions.initiatives.queries import PUBLIC_STATES, get_initiative_or_404
+from petitions.initiatives.rules import AWAITING_COUNCIL, is_overdue
 from petitions.initiatives.timeline import entry_facts
 from petitions.models import AuditEntry, Initiative
 from petitions.web.languages import current_language
@@ -93,13 +93,13 @@ def _overdue_entries(now: datetime, *conditions) -> list[FeedEntry]:
     # A passed deadline is no recorded step, yet the public must see it everywhere:
     # it is an entry dated at the end of the deadline's last day, for as long as the
     # vote is missing.
-    timezone = current_app.config["TIMEZONE"]
+    timezone = dates.zone()
     candidates = db.session.scalars(
         select(Initiative)
         .options(selectinload(Initiative.texts))
         .where(
-            Initiative.state.in_(lifecycle.AWAITING_COUNCIL),
-            Initiative.council_deadline < dates.legal_day(now, timezone),
+            Initiative.state.in_(AWAITING_COUNCIL),
+            Initiative.council_deadline < dates.day_of(now),
             *conditions,
         )
     ).all()
@@ -115,7 +115,7 @@ def _overdue_entries(now: datetime, *conditions) -> list[FeedEntry]:
             ),
         )
         for initiative in candidates
-        if lifecycle.is_overdue(initiative, now)
+        if is_overdue(initiative, now)
     ]
 
 

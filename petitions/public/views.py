@@ -6,9 +6,9 @@ from sqlalchemy.orm import selectinload
 
 from petitions import clock
 from petitions.extensions import db
-from petitions.initiatives import rules as lifecycle
 from petitions.initiatives.labels import outcome_label
 from petitions.initiatives.queries import confirmed_counts, get_initiative_or_404
+from petitions.initiatives.rules import AWAITING_COUNCIL
 from petitions.initiatives.summaries import council_summary, initiative_summary
 from petitions.models import Initiative, InitiativeState
 from petitions.signing.page import render_initiative
@@ -41,7 +41,7 @@ def index():
     )
     counts = confirmed_counts([i.id for i in collecting])
     awaiting = _initiatives(
-        Initiative.state.in_(lifecycle.AWAITING_COUNCIL),
+        Initiative.state.in_(AWAITING_COUNCIL),
         order_by=(Initiative.council_deadline, Initiative.id),
     )
     decided = _initiatives(

@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""Receipts: a signatory checks that their signature counts, or withdraws it."""

@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""The receipt code form and the withdrawal request form."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

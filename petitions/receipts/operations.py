@@ -6,11 +6,11 @@ from sqlalchemy import delete, select
 
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.mail import outbox as mail
+from petitions.mail.outbox import enqueue
 from petitions.models import Initiative, OutboxMessage, Signature, SignatureState
 from petitions.receipts.rules import is_withdrawable
-from petitions.sealing import envelopes
-from petitions.sealing import records as sealing_records
+from petitions.sealing.envelopes import RECEIPT, open_
+from petitions.sealing.records import counted_leaves, leaf_data
 from verification import codes
 from verification.envelope import EnvelopeError
 from verification.merkle import commitment, inclusion_proof, verify_inclusion
@@ -45,8 +45,8 @@ def inclusion(initiative: Initiative, signature: Signature) -> dict | None:
     """
     if not initiative.dossier_root or signature.state is not SignatureState.confirmed:
         return None
-    leaves = list(sealing_records.counted_leaves(initiative))
-    leaf = sealing_records.leaf_data(signature)
+    leaves = list(counted_leaves(initiative))
+    leaf = leaf_data(signature)
     try:
         index = leaves.index(leaf)
     except ValueError:
@@ -78,15 +78,15 @@ def request_withdrawal(
     if signature.envelope_receipt is None:
         raise CannotMail()
     try:
-        address = envelopes.open_(
+        address = open_(
             signature,
-            envelopes.RECEIPT,
+            RECEIPT,
             codes.normalise_code(code),
             signature.envelope_receipt,
         )
     except EnvelopeError:
         raise CannotMail() from None
-    mail.enqueue(
+    enqueue(
         "withdraw-signature",
         signature.language,
         address,

@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""Pure decisions about receipts: may a signature be withdrawn at ``now``."""
 
 from petitions.models import Initiative, Signature, SignatureState
 from petitions.signing.rules import is_open_for_signing

@@ -8,7 +8,7 @@ from flask import Blueprint, make_response, redirect, render_template, url_for
 
 from petitions import clock
 from petitions.extensions import db
-from petitions.initiatives import count_log
+from petitions.initiatives.count_log import entries, entry_json
 from petitions.initiatives.labels import REASON_LABELS
 from petitions.initiatives.queries import get_initiative_or_404
 from petitions.models import Initiative, Signature, SignatureState
@@ -187,7 +187,5 @@ def withdrawn(slug: str):
 def count_log_page(slug: str):
     """List an initiative's daily, hash-chained count log and how to check it."""
     initiative = get_initiative_or_404(slug)
-    rows = [
-        count_log.entry_json(initiative.slug, e) for e in count_log.entries(initiative)
-    ]
+    rows = [entry_json(initiative.slug, e) for e in entries(initiative)]
     return render_template("receipts/log.html", initiative=initiative, entries=rows)

@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""Keys, sealed signature records and envelopes: what the web server writes but cannot read."""

@@ -1,4 +1,5 @@
-"""TODO module docstring."""
+"""Envelopes: the signatory's address kept for the service's own mails, opened only by
+what the signatory brings again (their identity, confirmation code or receipt code)."""
 
 from flask import current_app
 

@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from petitions import dates
 from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
 from petitions.web.forms import long_text_field, text_field, with_parse_message
 
@@ -52,7 +53,7 @@ class MomentField(DateTimeLocalField):
 
     def to_utc(self) -> datetime:
         """Return the entered Brussels wall-clock time as an aware UTC instant."""
-        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        zone = ZoneInfo(dates.zone())
         return self.data.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
@@ -211,7 +212,7 @@ class MeetingForm(FlaskForm):
         # March) does not exist in Brussels: say so rather than move the meeting.
         if field.data is None:
             return
-        zone = ZoneInfo(current_app.config["TIMEZONE"])
+        zone = ZoneInfo(dates.zone())
         back = field.to_utc().astimezone(zone).replace(tzinfo=None)
         if back != field.data:
             raise ValidationError(

@@ -1,4 +1,5 @@
-"""TODO module docstring."""
+"""What every secretariat page shares: the blueprint, the staff actions and the roles
+allowed to take them, the initiative page with its forms, and the refusal messages."""
 
 from dataclasses import dataclass
 
@@ -15,8 +16,13 @@ from petitions import clock
 from petitions.dossier.export import EXPORTABLE
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.initiatives import rules as lifecycle
 from petitions.initiatives.labels import STAFF_STATE_LABELS, outcome_label
+from petitions.initiatives.rules import (
+    AWAITING_COUNCIL,
+    ENDED_WITHOUT_DECISION,
+    council_days_left,
+    is_overdue,
+)
 from petitions.initiatives.statistics import verdict_counts
 from petitions.initiatives.summaries import web_link
 from petitions.initiatives.timeline import timeline_item
@@ -84,10 +90,10 @@ ACTIONS = {
 # The dashboard's sections, in the order the work comes: first what waits on the staff.
 DASHBOARD_GROUPS = (
     ("review", _l("To review"), (S.submitted,)),
-    ("council", _l("Awaiting the council"), lifecycle.AWAITING_COUNCIL),
+    ("council", _l("Awaiting the council"), AWAITING_COUNCIL),
     ("collecting", _l("Collecting signatures"), (S.collecting,)),
     ("drafts", _l("Drafts (not yet submitted)"), (S.draft,)),
-    ("ended", _l("Ended"), (S.decided, *lifecycle.ENDED_WITHOUT_DECISION)),
+    ("ended", _l("Ended"), (S.decided, *ENDED_WITHOUT_DECISION)),
 )
 
 
@@ -167,8 +173,8 @@ def render_page(initiative: Initiative, forms=None, problem=None, status=200):
         outcome=outcome_label(initiative.outcome) if initiative.outcome else None,
         minutes_url=web_link(initiative.minutes_url),
         show_emails=staff.role in (SECRETARIAT, PRESIDENT),
-        overdue=lifecycle.is_overdue(initiative, now),
-        days_left=lifecycle.council_days_left(initiative, now),
+        overdue=is_overdue(initiative, now),
+        days_left=council_days_left(initiative, now),
         forms=built,
         problem=problem,
     )

@@ -9,7 +9,6 @@ from collections import Counter
 from datetime import date
 
 from flask import (
-    current_app,
     redirect,
     render_template,
     request,
@@ -22,8 +21,6 @@ from petitions import clock, dates
 from petitions.extensions import db
 from petitions.initiatives.labels import STAFF_STATE_LABELS
 from petitions.models import Initiative, InitiativeState, StaffRole
-from petitions.paper import operations as paper_operations
-from petitions.paper import rules as paper_rules
 from petitions.paper.forms import (
     COLUMNS,
     PaperImportForm,
@@ -31,6 +28,19 @@ from petitions.paper.forms import (
     SheetFileError,
     read_sheet_file,
 )
+from petitions.paper.operations import (
+    ACCEPTED,
+    DUPLICATE,
+    NOT_RESIDENT,
+    OUTCOMES,
+    UNDER_AGE,
+    UNREADABLE,
+    PaperEntry,
+    enter_paper_signature,
+    paper_count,
+    record_entry,
+)
+from petitions.paper.rules import SignedOnRefused
 from petitions.secretariat.pages import bp, initiative_or_404, initiative_titles
 from petitions.secretariat.staff import current_staff, requires_role
 from petitions.signing.messages import eligibility_messages
@@ -73,25 +83,22 @@ def signed_on_message(initiative: Initiative, code: str) -> str:
 def outcome_labels() -> dict[str, str]:
     """Return the name of each outcome of a row, as the report shows it."""
     return {
-        paper_operations.ACCEPTED: _("accepted"),
-        paper_operations.DUPLICATE: _("duplicate"),
-        paper_operations.NOT_RESIDENT: _("not resident"),
-        paper_operations.UNDER_AGE: _("under age"),
-        paper_operations.UNREADABLE: _("unreadable"),
+        ACCEPTED: _("accepted"),
+        DUPLICATE: _("duplicate"),
+        NOT_RESIDENT: _("not resident"),
+        UNDER_AGE: _("under age"),
+        UNREADABLE: _("unreadable"),
     }
 
 
-def _entry(form: PaperSignatureForm) -> paper_operations.PaperEntry:
-    return paper_operations.PaperEntry(
-        **{
-            name: form[name].data
-            for name in paper_operations.PaperEntry.__dataclass_fields__
-        }
+def _entry(form: PaperSignatureForm) -> PaperEntry:
+    return PaperEntry(
+        **{name: form[name].data for name in PaperEntry.__dataclass_fields__}
     )
 
 
 def _today() -> date:
-    return dates.legal_day(clock.now(), current_app.config["TIMEZONE"])
+    return dates.day_of(clock.now())
 
 
 def _page(
@@ -118,7 +125,7 @@ def _page(
         import_form=import_form or PaperImportForm(formdata=None),
         columns=COLUMNS,
         total=initiative.confirmed_count(),
-        on_paper=paper_operations.paper_count(initiative),
+        on_paper=paper_count(initiative),
         last=last,
         last_message=_last_message(last) if last else None,
         problem=problem,
@@ -128,13 +135,13 @@ def _page(
 
 def _last_message(last: dict) -> str:
     outcome = last["outcome"]
-    if outcome == paper_operations.ACCEPTED:
+    if outcome == ACCEPTED:
         return _("Row saved: no. %(number)s.", number=last["number"])
-    if outcome == paper_operations.DUPLICATE:
+    if outcome == DUPLICATE:
         return _(
             "Row not saved (duplicate): this person has already signed this initiative, online or on paper."
         )
-    if outcome == paper_operations.UNDER_AGE:
+    if outcome == UNDER_AGE:
         return _(
             "Row not saved (under age): the signatory was under 16 on the day they signed."
         )
@@ -169,24 +176,22 @@ def paper_enter(slug: str):
         return _page(initiative, form=form, status=400)
     now = clock.now()
     try:
-        entered = paper_operations.enter_paper_signature(initiative, _entry(form), now)
-    except paper_rules.SignedOnRefused as refusal:
+        entered = enter_paper_signature(initiative, _entry(form), now)
+    except SignedOnRefused as refusal:
         db.session.rollback()
         form.signed_on.errors.append(signed_on_message(initiative, refusal.code))
         return _page(initiative, form=form, status=400)
     except NotCollecting:  # pragma: no cover - the state was checked just above
         db.session.rollback()
         return _not_collecting(initiative)
-    if entered.outcome == paper_operations.UNREADABLE:
+    if entered.outcome == UNREADABLE:
         db.session.rollback()
         form.birth_date.errors.append(eligibility_messages()[entered.reason][1])
         return _page(initiative, form=form, status=400)
     last = {"slug": slug, "outcome": entered.outcome, "reason": entered.reason}
-    if entered.outcome == paper_operations.ACCEPTED:
-        paper_operations.record_entry(
-            initiative, current_staff(), {paper_operations.ACCEPTED: 1}, now
-        )
-        last["number"] = paper_operations.paper_count(initiative)
+    if entered.outcome == ACCEPTED:
+        record_entry(initiative, current_staff(), {ACCEPTED: 1}, now)
+        last["number"] = paper_count(initiative)
     db.session.commit()
     session[LAST_ENTRY] = last
     session[LAST_SIGNED_ON] = form.signed_on.data.isoformat()
@@ -206,13 +211,13 @@ def _enter_row(initiative: Initiative, row, now) -> tuple[str, list[str]]:
     """Enter one line of the file; return its outcome and what to say about it."""
     problems = _row_problems(row)
     if problems:
-        return paper_operations.UNREADABLE, problems
+        return UNREADABLE, problems
     form = row.form
     try:
-        entered = paper_operations.enter_paper_signature(initiative, _entry(form), now)
-    except paper_rules.SignedOnRefused as refusal:
+        entered = enter_paper_signature(initiative, _entry(form), now)
+    except SignedOnRefused as refusal:
         message = signed_on_message(initiative, refusal.code)
-        return paper_operations.UNREADABLE, [f"{form.signed_on.label.text}: {message}"]
+        return UNREADABLE, [f"{form.signed_on.label.text}: {message}"]
     if entered.reason is None:
         return entered.outcome, []
     field, message = eligibility_messages()[entered.reason]
@@ -251,12 +256,12 @@ def paper_import(slug: str):
     for row in rows:
         outcome, problems = _enter_row(initiative, row, now)
         counts[outcome] += 1
-        if outcome == paper_operations.ACCEPTED:
+        if outcome == ACCEPTED:
             saved.append(row.line)
         else:
             refused.append((row.line, outcome, problems))
     if saved:
-        paper_operations.record_entry(initiative, current_staff(), counts, now)
+        record_entry(initiative, current_staff(), counts, now)
     db.session.commit()
     title, title_lang = initiative_titles(initiative)
     # The report is the answer itself (sending the file again saves nothing twice:
@@ -267,13 +272,13 @@ def paper_import(slug: str):
         title=title,
         title_lang=title_lang,
         counts=counts,
-        outcomes=paper_operations.OUTCOMES,
+        outcomes=OUTCOMES,
         labels=outcome_labels(),
         saved=saved_lines(saved),
         refused=refused[:REPORT_ROWS],
         more_refused=max(0, len(refused) - REPORT_ROWS),
         total=initiative.confirmed_count(),
-        on_paper=paper_operations.paper_count(initiative),
+        on_paper=paper_count(initiative),
     )
 
 

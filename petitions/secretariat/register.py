@@ -18,12 +18,21 @@ from flask import (
 from flask_babel import gettext as _
 
 from petitions import clock
-from petitions.dossier import register_check
 from petitions.dossier.export import DossierRefused, export_dossier
+from petitions.dossier.register_check import (
+    MissingKeys,
+    apply_verdicts,
+    export_lines,
+    problem_message,
+    read_verdicts,
+)
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.initiatives import operations as lifecycle
-from petitions.initiatives.operations import TransitionRefused
+from petitions.initiatives.operations import (
+    TransitionRefused,
+    mail_decision_to_signatories,
+    staff_actor,
+)
 from petitions.models import (
     Initiative,
 )
@@ -104,11 +113,11 @@ def register_export(slug: str):
     """Download the list of counted signatures for the population register (CSV)."""
     initiative, form, keys = _with_keys(slug, "export")
     try:
-        lines = register_check.export_lines(initiative, keys)
-    except register_check.MissingKeys:
+        lines = export_lines(initiative, keys)
+    except MissingKeys:
         return _key_does_not_open(initiative, "export", form)
     # Who opened the signatories' data, and when: in the audit log (not public).
-    actor = lifecycle.staff_actor(current_staff())
+    actor = staff_actor(current_staff())
     audit.record(actor, "register-list-exported", clock.now(), initiative)
     db.session.commit()
     response = Response(stream_with_context(lines), mimetype="text/csv")
@@ -129,7 +138,7 @@ def register_import(slug: str):
     form = VerdictImportForm(prefix="verdicts")
     if not form.validate():
         return render_page(initiative, forms={"verdicts": form}, status=400)
-    verdicts = register_check.read_verdicts(initiative, form.file.data.read())
+    verdicts = read_verdicts(initiative, form.file.data.read())
     if not verdicts.ok:
         title, title_lang = initiative_titles(initiative)
         page = render_template(
@@ -139,13 +148,12 @@ def register_import(slug: str):
             title_lang=title_lang,
             verdicts=verdicts,
             problems=[
-                (p.line, register_check.problem_message(p))
-                for p in verdicts.problems[:REPORT_ROWS]
+                (p.line, problem_message(p)) for p in verdicts.problems[:REPORT_ROWS]
             ],
             report_rows=REPORT_ROWS,
         )
         return page, 400
-    register_check.apply_verdicts(initiative, current_staff(), verdicts, clock.now())
+    apply_verdicts(initiative, current_staff(), verdicts, clock.now())
     db.session.commit()
     return redirect(url_for(".initiative", slug=initiative.slug), code=303)
 
@@ -156,7 +164,7 @@ def decision_mail(slug: str):
     """Send the council's decision to the signatories who asked for it, once."""
     initiative, form, keys = _with_keys(slug, "decision_mail")
     try:
-        lifecycle.mail_decision_to_signatories(initiative, keys, clock.now())
+        mail_decision_to_signatories(initiative, keys, clock.now())
     except SealedDataError:
         db.session.rollback()
         return _key_does_not_open(initiative, "decision_mail", form)
@@ -221,7 +229,7 @@ def dossier_export(slug: str):
         return _page_response(initiative, "dossier", form)
     # Built in memory, like the keys: the list of signatories never touches the disk.
     archive = io.BytesIO()
-    actor = lifecycle.staff_actor(current_staff())
+    actor = staff_actor(current_staff())
     try:
         export_dossier(
             initiative, sealing_keys, signing_key, archive, clock.now(), actor

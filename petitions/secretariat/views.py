@@ -13,10 +13,18 @@ from sqlalchemy.orm import selectinload
 
 from petitions import clock
 from petitions.extensions import db
-from petitions.initiatives import operations as initiative_operations
-from petitions.initiatives import rules as initiative_rules
-from petitions.initiatives.operations import TextInput, TransitionRefused
+from petitions.initiatives.operations import (
+    TextInput,
+    TransitionRefused,
+    add_consultation,
+    add_translation,
+    record_verification,
+    record_vote,
+    review_admissibility,
+    set_agenda_date,
+)
 from petitions.initiatives.queries import confirmed_counts
+from petitions.initiatives.rules import council_days_left, is_overdue
 from petitions.models import (
     Initiative,
     InitiativeState,
@@ -84,8 +92,8 @@ def _dashboard_row(initiative: Initiative, count: int, now) -> dict:
         "title": title,
         "title_lang": title_lang,
         "count": count,
-        "days_left": initiative_rules.council_days_left(initiative, now),
-        "overdue": initiative_rules.is_overdue(initiative, now),
+        "days_left": council_days_left(initiative, now),
+        "overdue": is_overdue(initiative, now),
     }
 
 
@@ -154,9 +162,7 @@ def review(slug: str):
     """Record the admissibility checklist: open collection or publish the refusal."""
 
     def operation(initiative, staff, form, now):
-        initiative_operations.review_admissibility(
-            initiative, staff, form.checklist(), now
-        )
+        review_admissibility(initiative, staff, form.checklist(), now)
 
     return _perform(slug, "review", operation)
 
@@ -168,9 +174,7 @@ def translation(slug: str):
 
     def operation(initiative, staff, form, now):
         text = TextInput(form.title.data, form.summary.data, form.body.data)
-        initiative_operations.add_translation(
-            initiative, form.language.data, text, staff, now
-        )
+        add_translation(initiative, form.language.data, text, staff, now)
 
     return _perform(slug, "translation", operation)
 
@@ -181,9 +185,7 @@ def verification(slug: str):
     """Record the result of the check against the population register."""
 
     def operation(initiative, staff, form, now):
-        initiative_operations.record_verification(
-            initiative, staff, form.valid.data, form.invalid.data, now
-        )
+        record_verification(initiative, staff, form.valid.data, form.invalid.data, now)
 
     return _perform(slug, "verification", operation)
 
@@ -194,7 +196,7 @@ def meeting(slug: str):
     """Schedule a consultation meeting with the initiators."""
 
     def operation(initiative, staff, form, now):
-        initiative_operations.add_consultation(
+        add_consultation(
             initiative,
             staff,
             form.starts_at.to_utc(),
@@ -212,9 +214,7 @@ def agenda(slug: str):
     """Set the date of the council meeting that will debate the initiative."""
 
     def operation(initiative, staff, form, now):
-        initiative_operations.set_agenda_date(
-            initiative, staff, form.agenda_date.data, now
-        )
+        set_agenda_date(initiative, staff, form.agenda_date.data, now)
 
     return _perform(slug, "agenda", operation)
 
@@ -226,7 +226,7 @@ def vote(slug: str):
 
     def operation(initiative, staff, form, now):
         day: date = form.vote_date.data
-        initiative_operations.record_vote(
+        record_vote(
             initiative,
             staff,
             day,

@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""Signing: the sign form, the street register, confirmation by e-mail, eligibility."""

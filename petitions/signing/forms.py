@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""The sign form and the confirmation code form."""
 
 import re
 

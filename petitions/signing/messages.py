@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""The words of each eligibility refusal, per form field (online and paper signing)."""
 
 from flask_babel import gettext as _
 

@@ -9,14 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
 from petitions.extensions import db
-from petitions.mail import outbox as mail
+from petitions.mail.outbox import enqueue
 from petitions.models import (
     Initiative,
     OutboxMessage,
     Signature,
     SignatureState,
 )
-from petitions.sealing import envelopes
+from petitions.sealing.envelopes import CODE, IDENTITY, RECEIPT, close, open_
 from petitions.sealing.records import seal_signature
 from petitions.signing.rules import is_open_for_signing
 from petitions.signing.streets import segments_for
@@ -59,7 +59,7 @@ def check_eligibility(details: SignatoryDetails, now: datetime):
     config = current_app.config
     check_age(
         details.birth_date,
-        dates.legal_day(now, config["TIMEZONE"]),
+        dates.day_of(now),
         config["MIN_SIGNATORY_AGE"],
     )
     found = segments_for(details.street)
@@ -95,7 +95,7 @@ def submit_signature(
             _identities_for_email(initiative, mail_key)
             >= current_app.config["MAX_SIGNATURES_PER_EMAIL"]
         ):
-            mail.enqueue(
+            enqueue(
                 "email-limit",
                 details.language,
                 details.email,
@@ -155,8 +155,8 @@ def _seal(signature: Signature, details: SignatoryDetails, street) -> None:
     seal_signature(
         signature, signatory_record(details, street, signature.channel or "online")
     )
-    signature.envelope_identity = envelopes.close(
-        signature, envelopes.IDENTITY, _identity_secret(details), details.email
+    signature.envelope_identity = close(
+        signature, IDENTITY, _identity_secret(details), details.email
     )
 
 
@@ -183,10 +183,10 @@ def _identities_for_email(initiative: Initiative, mail_key: str) -> int:
 
 def _enqueue_confirmation(initiative, signature, code, address, now) -> None:
     """Mail the confirmation link and code; keep the address under the code's envelope."""
-    signature.envelope_code = envelopes.close(
-        signature, envelopes.CODE, codes.normalise_code(code), address
+    signature.envelope_code = close(
+        signature, CODE, codes.normalise_code(code), address
     )
-    mail.enqueue(
+    enqueue(
         "confirm-signature",
         signature.language,
         address,
@@ -201,7 +201,7 @@ def _answer_repeat(
     initiative, existing: Signature, details: SignatoryDetails, now
 ) -> None:
     if existing.state is not SignatureState.pending:
-        mail.enqueue(
+        enqueue(
             "already-signed",
             details.language,
             details.email,
@@ -215,9 +215,9 @@ def _answer_repeat(
     if existing.mails_sent > current_app.config["CONFIRMATION_MAX_RESENDS"]:
         return
     try:
-        address = envelopes.open_(
+        address = open_(
             existing,
-            envelopes.IDENTITY,
+            IDENTITY,
             _identity_secret(details),
             existing.envelope_identity,
         )
@@ -254,19 +254,19 @@ def confirm_signature(signature_id: int, code: str, now: datetime) -> Confirmati
     if signature.code_hash != code_hash(_identity_key(), code):
         # An older link of a signature whose mail was sent again: the newest code only.
         raise SignatureGone()
-    address = envelopes.open_(
-        signature, envelopes.CODE, codes.normalise_code(code), signature.envelope_code
+    address = open_(
+        signature, CODE, codes.normalise_code(code), signature.envelope_code
     )
     receipt = new_receipt_code()
     signature.state = SignatureState.confirmed
     signature.confirmed_at = now
     signature.commitment = commitment(receipt, initiative.id).hex()
-    signature.envelope_receipt = envelopes.close(
-        signature, envelopes.RECEIPT, codes.normalise_code(receipt), address
+    signature.envelope_receipt = close(
+        signature, RECEIPT, codes.normalise_code(receipt), address
     )
     signature.envelope_identity = signature.envelope_code = None
     signature.code_hash = None
-    mail.enqueue(
+    enqueue(
         "signature-confirmed",
         signature.language,
         address,
@@ -294,7 +294,7 @@ def confirm_by_code(
     return confirm_signature(signature.id, code, now)
 
 
-def expire_pending_signatures(now: datetime) -> int:
+def expire_pending_signatures(now: datetime) -> dict:
     """Delete unconfirmed signatures older than the pending period, with their mails."""
     cutoff = now - timedelta(days=current_app.config["PENDING_SIGNATURE_DAYS"])
     stale = select(Signature.id).where(
@@ -302,11 +302,11 @@ def expire_pending_signatures(now: datetime) -> int:
     )
     ids = db.session.scalars(stale).all()
     if not ids:
-        return 0
+        return {"deleted": 0}
     db.session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.signature_id.in_(ids), OutboxMessage.sent_at.is_(None)
         )
     )
     db.session.execute(delete(Signature).where(Signature.id.in_(ids)))
-    return len(ids)
+    return {"deleted": len(ids)}

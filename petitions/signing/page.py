@@ -1,4 +1,4 @@
-"""TODO module docstring."""
+"""The initiative page with its sign form, shared by the public page and the sign answers."""
 
 from flask import render_template
 

@@ -1,8 +1,6 @@
-"""TODO module docstring."""
+"""Pure decisions about signing: may this initiative be signed at ``now``."""
 
 from datetime import datetime
-
-from flask import current_app
 
 from petitions import dates
 from petitions.models import (
@@ -15,7 +13,6 @@ def is_open_for_signing(initiative: Initiative, now: datetime) -> bool:
     """Say whether the initiative accepts signatures at ``now``."""
     if initiative.state is not InitiativeState.collecting:
         return False
-    timezone = current_app.config["TIMEZONE"]
-    today = dates.legal_day(now, timezone)
+    today = dates.day_of(now)
     starts, ends = initiative.collection_starts_on, initiative.collection_ends_on
     return (starts is None or starts <= today) and (ends is None or today <= ends)

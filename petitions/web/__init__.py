@@ -1,1 +1,1 @@
-"""TODO package docstring."""
+"""What every page shares: languages, errors, caching and security headers, forms, links."""
