@@ -8,11 +8,10 @@ pass for a leaf (second-preimage protection, RFC 6962 §2.1).
 """
 
 import hashlib
-import secrets
 from collections.abc import Iterable
 
-RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-RECEIPT_GROUP_LEN = 4
+from .codes import RECEIPT_LENGTH, new_code
+
 _COMMITMENT_PREFIX = b"petitions receipt v1\x1f"
 
 
@@ -118,15 +117,7 @@ def commitment(receipt_code: str, initiative_id: int) -> bytes:
 
 def new_receipt_code() -> str:
     """Return a fresh receipt code such as ``ABCD-EFGH-JKMN-PQRS-TUVW``."""
-    # 20 characters from 31 gives 20 * log2(31) ≈ 99 bits: a guess never lands on
-    # someone's commitment. The alphabet drops 0/O, 1/I/L so codes survive being
-    # copied from paper.
-    chars = [secrets.choice(RECEIPT_ALPHABET) for _ in range(20)]
-    groups = [
-        "".join(chars[i : i + RECEIPT_GROUP_LEN])
-        for i in range(0, len(chars), RECEIPT_GROUP_LEN)
-    ]
-    return "-".join(groups)
+    return new_code(RECEIPT_LENGTH)
 
 
 def _path(index: int, hashes: list[bytes]) -> list[bytes]:

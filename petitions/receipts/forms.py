@@ -6,9 +6,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, ValidationError
 
 from petitions.web.forms import text_field
-from verification.codes import normalise_code
-
-RECEIPT_LENGTH = 20
+from verification.codes import RECEIPT_LENGTH, normalise_code
 
 
 def receipt_code_shape(form, field):
