@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _refuse_default_secrets(app)
 
     from petitions.extensions import babel, csrf, db, migrate
+    from petitions.web import caching, errors, headers, languages
     from petitions.web.languages import select_locale, select_timezone
 
     db.init_app(app)
@@ -42,42 +43,50 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine_events(db.engine)
 
-    from petitions.api import views as api
-    from petitions.initiators import views as initiators
-    from petitions.paper import views as paper_sheet
-    from petitions.public import about, feed
-    from petitions.public import views as public
-    from petitions.receipts import views as receipts
-    from petitions.secretariat import paper as _secretariat_paper  # noqa: F401
-    from petitions.secretariat import register as _secretariat_register  # noqa: F401
-    from petitions.secretariat import views as secretariat
-    from petitions.signing import views as signing
-    from petitions.web import errors, languages
-    from petitions.web import views as i18n
-
-    app.register_blueprint(public.bp)
-    app.register_blueprint(signing.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(feed.bp)
-    app.register_blueprint(i18n.bp)
-    app.register_blueprint(initiators.bp)
-    app.register_blueprint(secretariat.bp)
-    app.register_blueprint(receipts.bp)
-    app.register_blueprint(paper_sheet.bp)
-    app.register_blueprint(about.bp)
-    csrf.exempt(api.bp)
+    _register_blueprints(app)
     errors.register(app)
-    from petitions.public import sharing
-    from petitions.web import caching as cache
-
-    app.register_blueprint(sharing.bp)
-    cache.init_app(app)
+    caching.init_app(app)
+    headers.init_app(app)
     languages.register_template_helpers(app)
 
     from petitions.cli import register_cli
 
     register_cli(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here, once the app exists (the Flask tutorial's pattern). The
+    # secretariat's key-using and paper pages add their routes to its blueprint.
+    from petitions.api import views as api
+    from petitions.extensions import csrf
+    from petitions.initiators import views as initiators
+    from petitions.paper import views as paper
+    from petitions.public import about, feed, sharing
+    from petitions.public import views as public
+    from petitions.receipts import views as receipts
+    from petitions.secretariat import paper as _secretariat_paper  # noqa: F401
+    from petitions.secretariat import register as _secretariat_register  # noqa: F401
+    from petitions.secretariat import views as secretariat
+    from petitions.signing import views as signing
+    from petitions.web import views as web
+
+    for module in (
+        public,
+        signing,
+        api,
+        feed,
+        web,
+        initiators,
+        secretariat,
+        receipts,
+        paper,
+        about,
+        sharing,
+    ):
+        app.register_blueprint(module.bp)
+    # The API is read-only and public: no form, no session, nothing to forge.
+    csrf.exempt(api.bp)
 
 
 def _fill_instance_defaults(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Cache and framing headers: what a CDN may keep, and who may frame our pages.
+"""Cache headers: what a CDN may keep.
 
 Crowds watching a counter must not reach the signing path: the pages they reload
 (home, widget, API, feeds, count log) are public and anonymous, so a CDN may serve them
@@ -43,10 +43,6 @@ LANGUAGE_NEUTRAL_ENDPOINTS = frozenset(
     }
 )
 
-# Pages other sites may put in an iframe; every other page refuses to be framed, so
-# that no site can lay its own buttons over our forms (clickjacking).
-FRAMEABLE_ENDPOINTS = frozenset({"sharing.widget"})
-
 PRIVATE = "private, no-store"
 
 
@@ -57,17 +53,10 @@ def public_page(view):
 
 
 def init_app(app: Flask) -> None:
-    """Set the cache settings' defaults and add the headers to every response."""
+    """Set the cache settings' defaults and add the cache headers to every response."""
     app.config.setdefault("CACHE_MAX_AGE", 30)
     app.config.setdefault("CACHE_STALE_WHILE_REVALIDATE", 120)
-    app.after_request(add_headers)
-
-
-def add_headers(response):
-    """Add the cache and framing headers that fit this request's answer."""
-    _add_cache_control(response)
-    _add_frame_options(response)
-    return response
+    app.after_request(add_cache_control)
 
 
 def is_public(response) -> bool:
@@ -101,12 +90,13 @@ def _is_public_endpoint(endpoint: str | None) -> bool:
     return bool(getattr(view, "public_cache", False))
 
 
-def _add_cache_control(response) -> None:
+def add_cache_control(response):
+    """Add the Cache-Control (and Vary) header that fits this request's answer."""
     if "Cache-Control" in response.headers:
-        return  # the view decided (several answers about one person say no-store)
+        return response  # the view decided (several answers about one person: no-store)
     if not is_public(response):
         response.headers["Cache-Control"] = PRIVATE
-        return
+        return response
     config = current_app.config
     response.headers["Cache-Control"] = (
         f"public, max-age={int(config['CACHE_MAX_AGE'])}, "
@@ -118,16 +108,4 @@ def _add_cache_control(response) -> None:
         # The language comes from the browser's preference or the remembered switch.
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
-
-
-def _add_frame_options(response) -> None:
-    if request.endpoint in FRAMEABLE_ENDPOINTS:
-        ancestors = "frame-ancestors *"
-    else:
-        ancestors = "frame-ancestors 'none'"
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    policy = response.headers.get("Content-Security-Policy")
-    if policy is None:
-        response.headers["Content-Security-Policy"] = ancestors
-    elif "frame-ancestors" not in policy:
-        response.headers["Content-Security-Policy"] = f"{policy}; {ancestors}"
+    return response
