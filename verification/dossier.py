@@ -16,7 +16,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -73,7 +73,7 @@ def canonical_json(document: dict) -> bytes:
     return (text + "\n").encode()
 
 
-def sha256_of(handle: BinaryIO) -> str:
+def sha256_of(handle: IO[bytes]) -> str:
     """Return the hex SHA-256 of a stream, read in chunks."""
     digest = hashlib.sha256()
     while chunk := handle.read(_CHUNK):

@@ -65,7 +65,9 @@ class TokenService:
             payload = serializer.loads(token, max_age=max_age)
         except SignatureExpired as exc:
             payload = exc.payload
-            if isinstance(payload, bytes | str):
+            if isinstance(payload, str):
+                payload = payload.encode()
+            if isinstance(payload, bytes):
                 payload = serializer.load_payload(payload)
             self._check_action(payload)
             raise TokenExpired(payload) from None

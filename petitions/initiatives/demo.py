@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from petitions import dates
 from petitions.extensions import db
+from petitions.initiatives.rules import collection_ends_on
 from petitions.models import Initiative, InitiativeState, InitiativeText
 
 DEMO_SLUG = "more-trees-in-our-streets"
@@ -49,7 +50,7 @@ def add_demo_initiative(now: datetime) -> bool:
         initiators="Collectif Rues Vertes / Collectief Groene Straten",
         threshold=config["SIGNATURE_THRESHOLD"],
         collection_starts_on=today,
-        collection_ends_on=dates.add_months(today, config["COLLECTION_MONTHS"]),
+        collection_ends_on=collection_ends_on(today),
         created_at=now,
     )
     initiative.texts = [

@@ -1,17 +1,70 @@
-"""Pure decisions about an initiative's life: the states that await the council, the
-blackout before elections, overdue, the days left, reminders and retention."""
+"""Pure decisions about an initiative's life (DESIGN.md §2-§3): its periods and deadline,
+the states that await the council, the election blackout, overdue and the days left,
+the council reminders and how long personal data is kept. Each takes ``now`` or a day;
+the configured numbers come from the app's config."""
 
 from datetime import date, timedelta
 
 from flask import current_app
 
 from petitions import dates
-from petitions.models import (
-    Initiative,
-    InitiativeState,
-)
+from petitions.models import Initiative, InitiativeState
 
 S = InitiativeState
+
+ADMISSIBILITY_CHECKLIST = (
+    "language",
+    "municipal_competence",
+    "general_interest",
+    "fundamental_rights",
+    "not_information_request",
+    "not_recently_decided",
+)
+BEFORE_FILING = (S.draft, S.submitted, S.collecting)
+AWAITING_COUNCIL = (S.filed, S.verified, S.with_council)
+ENDED_WITHOUT_DECISION = (S.closed, S.withdrawn, S.inadmissible, S.insufficient)
+
+
+def collection_ends_on(opened_on: date) -> date:
+    """Return the last day of signing for a collection opened on ``opened_on``."""
+    return dates.add_months(opened_on, current_app.config["COLLECTION_MONTHS"])
+
+
+def council_deadline(filed_on: date) -> date:
+    """Return the last day for the council's vote on an initiative filed on ``filed_on``."""
+    return dates.add_months(filed_on, current_app.config["COUNCIL_DEADLINE_MONTHS"])
+
+
+def has_reached_threshold(initiative: Initiative, count: int) -> bool:
+    """Say whether ``count`` signatures reach the initiative's threshold."""
+    return count >= initiative.threshold
+
+
+def in_blackout(now) -> bool:
+    """Say whether submissions are paused before a configured election."""
+    election = current_app.config["ELECTION_DATE"]
+    if not election:
+        return False
+    election_day = date.fromisoformat(str(election))
+    today = dates.day_of(now)
+    starts = dates.add_months(election_day, -current_app.config["BLACKOUT_MONTHS"])
+    return starts <= today <= election_day
+
+
+def is_overdue(initiative: Initiative, now) -> bool:
+    """Say whether the council's deadline passed without a recorded vote."""
+    return (
+        initiative.state in AWAITING_COUNCIL
+        and initiative.council_deadline is not None
+        and dates.day_of(now) > initiative.council_deadline
+    )
+
+
+def council_days_left(initiative: Initiative, now) -> int | None:
+    """Return the legal days left for the council's vote (None when no clock runs)."""
+    if initiative.state not in AWAITING_COUNCIL or initiative.council_deadline is None:
+        return None
+    return dates.days_left(initiative.council_deadline, now, dates.zone())
 
 
 def reminder_day(deadline: date, offset: str) -> date:
@@ -53,46 +106,3 @@ def retention_ends(initiative: Initiative) -> date | None:
         start = dates.day_of(initiative.state_changed_at)
         return dates.add_months(start, config["RETENTION_ENDED_MONTHS"])
     return None
-
-
-ADMISSIBILITY_CHECKLIST = (
-    "language",
-    "municipal_competence",
-    "general_interest",
-    "fundamental_rights",
-    "not_information_request",
-    "not_recently_decided",
-)
-
-BEFORE_FILING = (S.draft, S.submitted, S.collecting)
-
-AWAITING_COUNCIL = (S.filed, S.verified, S.with_council)
-
-ENDED_WITHOUT_DECISION = (S.closed, S.withdrawn, S.inadmissible, S.insufficient)
-
-
-def in_blackout(now) -> bool:
-    """Say whether submissions are paused before a configured election."""
-    election = current_app.config["ELECTION_DATE"]
-    if not election:
-        return False
-    election_day = date.fromisoformat(str(election))
-    today = dates.day_of(now)
-    starts = dates.add_months(election_day, -current_app.config["BLACKOUT_MONTHS"])
-    return starts <= today <= election_day
-
-
-def is_overdue(initiative: Initiative, now) -> bool:
-    """Say whether the council's deadline passed without a recorded vote."""
-    return (
-        initiative.state in AWAITING_COUNCIL
-        and initiative.council_deadline is not None
-        and dates.day_of(now) > initiative.council_deadline
-    )
-
-
-def council_days_left(initiative: Initiative, now) -> int | None:
-    """Return the legal days left for the council's vote (None when no clock runs)."""
-    if initiative.state not in AWAITING_COUNCIL or initiative.council_deadline is None:
-        return None
-    return dates.days_left(initiative.council_deadline, now, dates.zone())
