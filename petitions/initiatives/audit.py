@@ -1,60 +1,32 @@
 """The append-only audit log: every transition and staff action, hash-chained."""
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
 
 from petitions.extensions import db
+from petitions.initiatives import chain
+from petitions.initiatives.chain import GENESIS
 from petitions.models import AuditEntry
-
-GENESIS = "0" * 64
-
-
-def _digest(
-    prev_hash: str,
-    seq: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    initiative_id: int | None,
-    public: bool,
-    reason: str,
-    details: dict,
-) -> str:
-    payload = json.dumps(
-        {
-            "prev": prev_hash,
-            "seq": seq,
-            "at": at.isoformat(),
-            "actor": actor,
-            "action": action,
-            "initiative": initiative_id,
-            "public": public,
-            "reason": reason,
-            "details": details,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def entry_digest(entry: AuditEntry) -> str:
     """Return the hash an entry must carry, from its own fields and its predecessor's."""
-    return _digest(
-        entry.prev_hash,
-        entry.seq,
-        entry.at,
-        entry.actor,
-        entry.action,
-        entry.initiative_id,
-        entry.public,
-        entry.reason,
-        entry.details or {},
+    # The audit log names its link "prev" in what it hashes (the count log says
+    # "prev_hash"): stored hashes depend on these exact keys.
+    return chain.link_hash(
+        {
+            "prev": entry.prev_hash,
+            "seq": entry.seq,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor,
+            "action": entry.action,
+            "initiative": entry.initiative_id,
+            "public": entry.public,
+            "reason": entry.reason,
+            "details": entry.details or {},
+        }
     )
 
 
@@ -109,23 +81,24 @@ class ChainReport:
         return self.broken_at is None
 
 
+def _problem(seq: int, reason: str) -> str:
+    if reason == chain.MISSING:
+        return f"entry {seq} is missing"
+    if reason == chain.OUT_OF_PLACE:
+        return f"entry {seq} does not follow entry {seq - 1}"
+    return f"entry {seq} was altered"
+
+
 def verify_chain() -> ChainReport:
     """Walk the log in order; report the first entry altered, removed or out of place."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
-    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
-        count += 1
-        if entry.seq != expected_seq:
-            return ChainReport(count, expected_seq, f"entry {expected_seq} is missing")
-        if entry.prev_hash != prev_hash:
-            return ChainReport(
-                count,
-                entry.seq,
-                f"entry {entry.seq} does not follow entry {entry.seq - 1}",
-            )
-        if entry.hash != entry_digest(entry):
-            return ChainReport(count, entry.seq, f"entry {entry.seq} was altered")
-        prev_hash, expected_seq = entry.hash, expected_seq + 1
-    return ChainReport(count)
+    found = chain.walk(
+        db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)), entry_digest
+    )
+    if found.broken_at is None:
+        return ChainReport(found.entries)
+    return ChainReport(
+        found.entries, found.broken_at, _problem(found.broken_at, found.reason)
+    )
 
 
 def timeline(initiative) -> list[AuditEntry]:

@@ -21,8 +21,6 @@ What the changes hold, and why:
   they do not change the confirmed count, they say how many of it were found valid.
 """
 
-import hashlib
-import json
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -30,11 +28,11 @@ from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
 from petitions.extensions import db
+from petitions.initiatives import chain
+from petitions.initiatives.chain import GENESIS
 from petitions.models import CountLogEntry, Initiative, InitiativeState, Signature
 from petitions.sealing.records import counted_leaves
 from verification.merkle import merkle_root
-
-GENESIS = "0" * 64
 
 # Once collection has stopped, one last entry closes the log (see _is_due).
 STOPPED = (
@@ -64,13 +62,7 @@ def entry_fields(slug: str, entry: CountLogEntry) -> dict:
 
 def entry_hash(slug: str, entry: CountLogEntry) -> str:
     """Return the SHA-256 (hex) of an entry's canonical JSON."""
-    canonical = json.dumps(
-        entry_fields(slug, entry),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return chain.link_hash(entry_fields(slug, entry))
 
 
 def entry_json(slug: str, entry: CountLogEntry) -> dict:
@@ -175,22 +167,22 @@ def publish_count_log(now: datetime) -> dict:
 
 def verify_count_log(initiative: Initiative) -> int | None:
     """Return the seq of the first entry that breaks the chain or the count; None if sound."""
-    prev_hash, prev_count, expected_seq = GENESIS, 0, 1
-    for entry in entries(initiative):
+    prev_count = 0
+
+    def counts_on(entry: CountLogEntry) -> str | None:
+        nonlocal prev_count
         changes = entry.changes or {}
         expected_count = (
             prev_count + changes.get("confirmations", 0) - changes.get("withdrawals", 0)
         )
-        if (
-            entry.seq != expected_seq
-            or entry.prev_hash != prev_hash
-            or entry.hash != entry_hash(initiative.slug, entry)
-            or entry.confirmed_count != expected_count
-        ):
-            return expected_seq
-        prev_hash, prev_count, expected_seq = (
-            entry.hash,
-            entry.confirmed_count,
-            entry.seq + 1,
-        )
-    return None
+        if entry.confirmed_count != expected_count:
+            return "miscounted"
+        prev_count = entry.confirmed_count
+        return None
+
+    found = chain.walk(
+        entries(initiative),
+        lambda entry: entry_hash(initiative.slug, entry),
+        counts_on,
+    )
+    return found.broken_at
