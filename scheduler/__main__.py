@@ -30,6 +30,10 @@ def main() -> None:
         with contextlib.suppress(KeyboardInterrupt, SystemExit):
             scheduler.start()
     finally:
+        # Let a sweep under way finish before its lease is given up: another process
+        # must not start the same sweep while this one still runs it.
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
         release_all(app, holder)
 
 
