@@ -4,6 +4,7 @@ import hashlib
 import hmac
 from datetime import date
 
+from .addresses import comparable_address
 from .text import fold
 
 
@@ -30,14 +31,9 @@ def identity_secret(surname: str, first_names: str, birth_date: date) -> str:
     return f"{surname_key}\x1f{first_key}\x1f{birth_date.isoformat()}"
 
 
-def normalise_email(address: str) -> str:
-    """Return the comparable form of an e-mail address (trimmed, lower case)."""
-    return address.strip().lower()
-
-
 def email_hash(key: bytes, address: str) -> str:
-    """Return the keyed hash of a normalised e-mail address."""
-    message = "email\x1f" + normalise_email(address)
+    """Return the keyed hash of an e-mail address, whatever its case or spaces around."""
+    message = "email\x1f" + comparable_address(address)
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 

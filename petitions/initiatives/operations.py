@@ -7,14 +7,18 @@ public sees (submission, decisions, filing, the council's steps) form the timeli
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
+from petitions.initiatives.rules import (
+    ADMISSIBILITY_CHECKLIST,
+    TEXT_LANGUAGES,
+    collection_ends_on,
+    has_reached_threshold,
+)
 from petitions.mail.outbox import enqueue
 from petitions.mail.recipients import mail_representatives
 from petitions.models import (
@@ -87,7 +91,7 @@ def set_texts(initiative: Initiative, texts: dict[str, TextInput]) -> None:
 def add_translation(initiative: Initiative, language: str, text: TextInput, staff, now):
     """Add or correct the text in one language before collection opens."""
     require_state(initiative, S.draft, S.submitted)
-    if language not in ("fr", "nl"):
+    if language not in TEXT_LANGUAGES:
         raise TransitionRefused("text_language")
     set_texts(initiative, {language: text})
     audit.record(
@@ -122,7 +126,7 @@ def review_admissibility(initiative: Initiative, staff: Staff, checklist: dict, 
     if any(not reason for reason in failed.values()):
         raise TransitionRefused("reason_missing")
     admissible = not failed
-    if admissible and {t.language for t in initiative.texts} < {"fr", "nl"}:
+    if admissible and {t.language for t in initiative.texts} < set(TEXT_LANGUAGES):
         raise TransitionRefused("translation_missing")
     db.session.add(
         AdmissibilityReview(
@@ -141,9 +145,7 @@ def review_admissibility(initiative: Initiative, staff: Staff, checklist: dict, 
         initiative.register_number = _next_register_number(today.year)
         initiative.published_at = now
         initiative.collection_starts_on = today
-        initiative.collection_ends_on = dates.add_months(
-            today, current_app.config["COLLECTION_MONTHS"]
-        )
+        initiative.collection_ends_on = collection_ends_on(today)
         move_to(
             initiative,
             S.collecting,
@@ -184,7 +186,7 @@ def record_verification(
     if valid < 0 or invalid < 0:
         raise TransitionRefused("negative_count")
     initiative.valid_count, initiative.invalid_count = valid, invalid
-    state = S.verified if valid >= initiative.threshold else S.insufficient
+    state = S.verified if has_reached_threshold(initiative, valid) else S.insufficient
     move_to(
         initiative,
         state,

@@ -12,6 +12,9 @@ from petitions.models import Initiative, InitiativeState
 
 S = InitiativeState
 
+# The City publishes every initiative in French and Dutch; a draft may start in either.
+TEXT_LANGUAGES = ("fr", "nl")
+
 ADMISSIBILITY_CHECKLIST = (
     "language",
     "municipal_competence",
@@ -23,6 +26,12 @@ ADMISSIBILITY_CHECKLIST = (
 BEFORE_FILING = (S.draft, S.submitted, S.collecting)
 AWAITING_COUNCIL = (S.filed, S.verified, S.with_council)
 ENDED_WITHOUT_DECISION = (S.closed, S.withdrawn, S.inadmissible, S.insufficient)
+
+
+def are_text_languages(languages) -> bool:
+    """Say whether an initiative's texts are in French and/or Dutch (at least one)."""
+    languages = set(languages)
+    return bool(languages) and languages <= set(TEXT_LANGUAGES)
 
 
 def collection_ends_on(opened_on: date) -> date:

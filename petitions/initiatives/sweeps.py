@@ -13,6 +13,7 @@ from petitions.initiatives.rules import (
     AWAITING_COUNCIL,
     ENDED_WITHOUT_DECISION,
     due_reminder,
+    has_reached_threshold,
     retention_ends,
 )
 from petitions.mail.outbox import enqueue
@@ -26,7 +27,7 @@ from petitions.models import (
     SignatureState,
     StaffRole,
 )
-from petitions.models.signatures import PERSONAL_FIELDS
+from petitions.models.signatures import erased_personal_columns
 
 S = InitiativeState
 
@@ -47,7 +48,7 @@ def close_ended_collections(now: datetime) -> dict:
     ).all()
     closed = 0
     for initiative in ended:
-        if initiative.confirmed_count() >= initiative.threshold:
+        if has_reached_threshold(initiative, initiative.confirmed_count()):
             continue
         initiative.state = S.closed
         initiative.state_changed_at = now
@@ -72,7 +73,7 @@ def notify_threshold_reached(now: datetime) -> dict:
     ).all()
     notified = 0
     for initiative in candidates:
-        if initiative.confirmed_count() < initiative.threshold:
+        if not has_reached_threshold(initiative, initiative.confirmed_count()):
             continue
         # Claim the notification with a conditional update: of two sweeps running at
         # once, only the one that changes the row sends the mails.
@@ -190,7 +191,7 @@ def purge_personal_data(now: datetime) -> dict:
         db.session.execute(
             update(Signature)
             .where(Signature.initiative_id == initiative.id)
-            .values(**PERSONAL_FIELDS)
+            .values(**erased_personal_columns())
         )
         initiative.purged_at = now
         count = db.session.scalar(

@@ -7,10 +7,10 @@ from wtforms import SelectChoice, SelectField
 from wtforms.validators import AnyOf, ValidationError
 
 from petitions.initiatives.operations import TextInput
+from petitions.initiatives.rules import TEXT_LANGUAGES
 from petitions.initiators.operations import RepresentativeInput
 from petitions.web.forms import long_text_field, normalised_email, text_field
-
-TEXT_LANGUAGES = ("fr", "nl")
+from verification.addresses import comparable_address
 
 TEXT_PARTS = ("title", "summary", "body")
 
@@ -164,12 +164,12 @@ class DraftForm(TextsForm):
         except ValidationError as error:
             email.errors.append(str(error))
             return
-        if email.data.lower() in seen:
+        if comparable_address(email.data) in seen:
             email.errors.append(
                 _("Each representative needs their own e-mail address.")
             )
             return
-        seen.add(email.data.lower())
+        seen.add(comparable_address(email.data))
 
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)

@@ -20,7 +20,14 @@ from petitions.initiatives.operations import (
     require_state,
     set_texts,
 )
-from petitions.initiatives.rules import BEFORE_FILING, in_blackout
+from petitions.initiatives.rules import (
+    BEFORE_FILING,
+    are_text_languages,
+    council_deadline,
+    has_reached_threshold,
+    in_blackout,
+)
+from petitions.initiators.rules import is_representatives_count
 from petitions.mail.outbox import enqueue
 from petitions.mail.recipients import staff_with
 from petitions.models import (
@@ -29,6 +36,7 @@ from petitions.models import (
     Representative,
     StaffRole,
 )
+from verification.addresses import comparable_address
 
 S = InitiativeState
 
@@ -55,9 +63,9 @@ def create_draft(
     texts: dict[str, TextInput], representatives: list[RepresentativeInput], now
 ) -> Initiative:
     """Start a draft and ask each representative to confirm by e-mail."""
-    if not texts or not set(texts) <= {"fr", "nl"}:
+    if not are_text_languages(texts):
         raise TransitionRefused("text_language")
-    if not 1 <= len(representatives) <= current_app.config["MAX_REPRESENTATIVES"]:
+    if not is_representatives_count(len(representatives)):
         raise TransitionRefused("representatives_count")
     first = texts.get("fr") or texts.get("nl")
     initiative = Initiative(
@@ -91,7 +99,7 @@ def create_draft(
 def update_draft(initiative: Initiative, texts: dict[str, TextInput], now, actor: str):
     """Change the texts of a draft (only a draft can change)."""
     require_state(initiative, S.draft)
-    if not texts or not set(texts) <= {"fr", "nl"}:
+    if not are_text_languages(texts):
         raise TransitionRefused("text_language")
     set_texts(initiative, texts)
     audit.record(actor, "draft-edited", now, initiative)
@@ -134,7 +142,7 @@ def request_management_links(email: str, now) -> int:
         select(Representative)
         .join(Initiative)
         .where(
-            func.lower(Representative.email) == email.strip().lower(),
+            func.lower(Representative.email) == comparable_address(email),
             Representative.confirmed_at.is_not(None),
             Initiative.state.not_in((S.withdrawn, S.decided)),
         )
@@ -174,12 +182,10 @@ def withdraw_initiative(
 def file_initiative(initiative: Initiative, now, actor: str) -> None:
     """File a collecting initiative that reached its threshold; start the council's clock."""
     require_state(initiative, S.collecting)
-    if confirmed_count(initiative) < initiative.threshold:
+    if not has_reached_threshold(initiative, confirmed_count(initiative)):
         raise TransitionRefused("below_threshold")
     initiative.filed_at = now
-    initiative.council_deadline = dates.add_months(
-        dates.day_of(now), current_app.config["COUNCIL_DEADLINE_MONTHS"]
-    )
+    initiative.council_deadline = council_deadline(dates.day_of(now))
     move_to(
         initiative,
         S.filed,

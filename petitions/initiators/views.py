@@ -23,8 +23,13 @@ from petitions.extensions import db
 from petitions.initiatives import statistics
 from petitions.initiatives.labels import INITIATOR_STATE_LABELS
 from petitions.initiatives.operations import TransitionRefused
-from petitions.initiatives.rules import BEFORE_FILING, council_days_left, is_overdue
-from petitions.initiators import operations as lifecycle
+from petitions.initiatives.rules import (
+    BEFORE_FILING,
+    council_days_left,
+    has_reached_threshold,
+    is_overdue,
+)
+from petitions.initiators import operations
 from petitions.initiators.chart import bar_chart
 from petitions.initiators.forms import (
     REPRESENTATIVE_ROWS,
@@ -190,7 +195,7 @@ def confirm_representative_post(token: str):
     """Confirm the representative of the link and send their management link once."""
     now = clock.now()
     representative = _representative_of(token, now)
-    lifecycle.confirm_representative(representative.id, now)
+    operations.confirm_representative(representative.id, now)
     db.session.commit()
     return redirect(url_for("initiators.representative_confirmed"), code=303)
 
@@ -254,7 +259,7 @@ def _progress(initiative: Initiative, now) -> dict:
         else None,
         "council_days_left": council_days_left(initiative, now),
         "overdue": is_overdue(initiative, now),
-        "can_file": collecting and confirmed >= threshold,
+        "can_file": collecting and has_reached_threshold(initiative, confirmed),
     }
 
 

@@ -9,20 +9,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 from petitions.extensions import db
 from petitions.models.types import UTCDateTime, enum_column
 
-# What a signature holds about its signatory: emptied at the end of retention. The
-# commitment (the receipt's leaf) stays: it reveals nothing without the receipt code.
-PERSONAL_FIELDS = dict.fromkeys(
-    (
-        "identity_hash",
-        "email_hash",
-        "code_hash",
-        "sealed",
-        "sealing_key_id",
-        "envelope_identity",
-        "envelope_code",
-        "envelope_receipt",
-    )
+# What a signature holds about its signatory: emptied at the end of retention, and at
+# once when it is withdrawn. The commitment (the receipt's leaf) stays: it reveals
+# nothing without the receipt code.
+PERSONAL_COLUMNS = (
+    "identity_hash",
+    "email_hash",
+    "code_hash",
+    "sealed",
+    "sealing_key_id",
+    "envelope_identity",
+    "envelope_code",
+    "envelope_receipt",
 )
+
+
+def erased_personal_columns() -> dict[str, None]:
+    """Return the values that empty a signature's personal columns (for an UPDATE)."""
+    return dict.fromkeys(PERSONAL_COLUMNS)
 
 
 class SignatureState(enum.Enum):

@@ -8,6 +8,7 @@ from petitions.extensions import db
 from petitions.initiatives import audit
 from petitions.mail.outbox import enqueue
 from petitions.models import Initiative, OutboxMessage, Signature, SignatureState
+from petitions.models.signatures import PERSONAL_COLUMNS
 from petitions.receipts.rules import is_withdrawable
 from petitions.sealing.envelopes import RECEIPT, open_
 from petitions.sealing.records import counted_leaves, leaf_data
@@ -114,16 +115,7 @@ def withdraw_signature(signature_id: int, now: datetime) -> Signature | None:
         raise NotWithdrawable()
     signature.state = SignatureState.withdrawn
     signature.withdrawn_at = now
-    for column in (
-        "sealed",
-        "sealing_key_id",
-        "envelope_identity",
-        "envelope_code",
-        "envelope_receipt",
-        "identity_hash",
-        "email_hash",
-        "code_hash",
-    ):
+    for column in PERSONAL_COLUMNS:
         setattr(signature, column, None)
     # Mails not yet sent about this signature hold its address: they go too.
     db.session.execute(

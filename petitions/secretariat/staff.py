@@ -5,7 +5,6 @@ import functools
 from datetime import datetime, timedelta
 from functools import cache
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from petitions.extensions import db
 from petitions.initiatives import audit
 from petitions.models import Staff, StaffRole
+from verification.addresses import InvalidAddress, checked_address, comparable_address
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -38,25 +38,22 @@ class StaffRefused(Exception):
         self.code = code
 
 
-def normalise_email(email: str) -> str:
-    """Return the form of an address that accounts are stored and looked up by."""
-    return email.strip().lower()
-
-
 def find_staff(email: str) -> Staff | None:
     """Return the staff account of an address (any case), or None."""
     return db.session.scalar(
-        select(Staff).where(func.lower(Staff.email) == normalise_email(email))
+        select(Staff).where(func.lower(Staff.email) == comparable_address(email))
     )
 
 
 def create_staff(email: str, password: str, role: str, now: datetime) -> Staff:
     """Create a staff account with a scrypt hash of its password (never the password)."""
     try:
-        email = validate_email(email.strip(), check_deliverability=False).normalized
-    except EmailNotValidError:
+        checked = checked_address(email.strip())
+    except InvalidAddress:
         raise StaffRefused("invalid_email") from None
-    email = normalise_email(email)
+    # Unlike a representative's, a staff address is stored in its comparable form: it
+    # is an account name, typed at every sign-in, never an address shown back.
+    email = comparable_address(checked)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise StaffRefused("short_password")
     if find_staff(email) is not None:

@@ -1,7 +1,7 @@
 """State changes in the domain's words. Operations flush; the request or job edge commits."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -18,7 +18,11 @@ from petitions.models import (
 )
 from petitions.sealing.envelopes import CODE, IDENTITY, RECEIPT, close, open_
 from petitions.sealing.records import seal_signature
-from petitions.signing.rules import is_open_for_signing
+from petitions.signing.rules import (
+    address_has_room,
+    is_open_for_signing,
+    pending_cutoff,
+)
 from petitions.signing.streets import segments_for
 from verification import codes
 from verification.codes import new_code
@@ -91,10 +95,7 @@ def submit_signature(
         if existing is not None:
             _answer_repeat(initiative, existing, details, now)
             return
-        if (
-            _identities_for_email(initiative, mail_key)
-            >= current_app.config["MAX_SIGNATURES_PER_EMAIL"]
-        ):
+        if not address_has_room(_identities_for_email(initiative, mail_key)):
             enqueue(
                 "email-limit",
                 details.language,
@@ -296,7 +297,7 @@ def confirm_by_code(
 
 def expire_pending_signatures(now: datetime) -> dict:
     """Delete unconfirmed signatures older than the pending period, with their mails."""
-    cutoff = now - timedelta(days=current_app.config["PENDING_SIGNATURE_DAYS"])
+    cutoff = pending_cutoff(now)
     stale = select(Signature.id).where(
         Signature.state == SignatureState.pending, Signature.created_at < cutoff
     )

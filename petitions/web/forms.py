@@ -2,7 +2,6 @@
 
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,6 +16,8 @@ from wtforms.validators import (
     Length,
     ValidationError,
 )
+
+from verification.addresses import InvalidAddress, checked_address
 
 # New lines and tabs belong in a long text; other control characters never do.
 _ALLOWED_IN_LONG_TEXT = {"\n", "\r", "\t"}
@@ -40,8 +41,8 @@ def no_hidden_characters(form, field):
 def normalised_email(value: str) -> str:
     """Return the normalised address, or raise ValidationError with a clear message."""
     try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
+        return checked_address(value)
+    except InvalidAddress:
         raise ValidationError(
             _l("Please enter a valid e-mail address, for example name@example.be.")
         ) from None

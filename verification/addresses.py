@@ -1,0 +1,29 @@
+"""E-mail addresses: the one check of what a visitor typed, and the one comparable form.
+
+They differ on purpose. The checked form (email-validator's) is what is stored and
+mailed to: the domain in lower case, the part before the @ as typed, since a mail
+server may tell ``Zoe@`` from ``zoe@``. The comparable form folds case and trims, so
+that one person typing their address twice in two ways is found, hashed and counted as
+one.
+"""
+
+from email_validator import EmailNotValidError, validate_email
+
+
+class InvalidAddress(ValueError):
+    """The text is not an e-mail address."""
+
+
+def checked_address(value: str) -> str:
+    """Return the address as it is stored and mailed to, or raise InvalidAddress."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidAddress(value) from None
+
+
+def comparable_address(address: str) -> str:
+    """Return the form addresses are compared, looked up and hashed by: trimmed, lower case."""
+    # str.lower(), not casefold(): the keyed e-mail hashes stored with signatures were
+    # computed from this form, and a different fold would stop them matching.
+    return address.strip().lower()
