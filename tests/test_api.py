@@ -4,7 +4,7 @@ from datetime import date
 
 from petitions.models import InitiativeState
 
-from .conftest import confirmation_link, csrf_token
+from .support import POSTGRES_URL, confirmation_link, csrf_token, decide
 
 
 def test_the_list_shows_public_initiatives_with_their_confirmed_count(
@@ -32,7 +32,9 @@ def test_the_list_shows_public_initiatives_with_their_confirmed_count(
     assert item["council_deadline"] is None
 
 
-def test_the_detail_shows_the_council_deadline_and_days_left(client, make_initiative):
+def test_the_detail_shows_the_council_deadline_and_days_left(
+    client, make_initiative, clock
+):
     initiative = make_initiative(
         state=InitiativeState.filed, council_deadline=date(2027, 3, 20)
     )
@@ -87,17 +89,13 @@ def test_healthz_says_unavailable_when_the_database_is_not(app_config, tmp_path)
 def test_the_suite_runs_on_the_database_it_was_asked_for(app):
     from petitions.extensions import db
 
-    from .conftest import POSTGRES_URL
-
     assert db.engine.dialect.name == ("postgresql" if POSTGRES_URL else "sqlite")
 
 
 def test_every_key_of_a_real_answer_is_described_in_the_openapi_document(
-    client, make_initiative, make_staff, clock
+    client, make_staff, clock, make_filed_initiative
 ):
-    from .test_public_lifecycle import decide, filed
-
-    decide(filed(make_initiative, clock), make_staff(), clock)
+    decide(make_filed_initiative(), make_staff(), clock)
     schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
     initiative = schemas["Initiative"]
     (item,) = client.get("/api/v1/initiatives").get_json()["initiatives"]
@@ -113,11 +111,9 @@ def test_every_key_of_a_real_answer_is_described_in_the_openapi_document(
 
 
 def test_the_detail_carries_the_public_timeline_and_the_list_does_not(
-    client, make_initiative, clock
+    client, make_filed_initiative
 ):
-    from .test_public_lifecycle import filed
-
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     detail = client.get(f"/api/v1/initiatives/{initiative.slug}").get_json()
     assert detail["timeline"] == [
         {

@@ -1,10 +1,28 @@
-"""The OpenAPI 3.1 document of the public API."""
+"""The OpenAPI 3.1 document of the public API.
+
+Its enums come from the code (the public states, the council's outcomes, the public
+timeline's actions), so that a value the API can answer is never one the document
+rules out.
+"""
+
+from petitions.initiatives.labels import ACTION_LABELS
+from petitions.initiatives.queries import PUBLIC_STATES
+from petitions.models import Outcome
+
+# The states of the initiatives the API shows (drafts and submissions are not public).
+STATES = [state.value for state in PUBLIC_STATES]
+
+OUTCOMES = [outcome.value for outcome in Outcome]
+
+# The actions of the public timeline. No module owns that list yet: the audit log marks
+# entries public one call at a time (audit.record(..., public=True), and move_to, whose
+# public defaults to True). ACTION_LABELS is the one place that names them all, because
+# the timeline and the feed show each with its label, and it names nothing else.
+PUBLIC_ACTIONS = list(ACTION_LABELS)
 
 _DATE = {"type": ["string", "null"], "format": "date"}
 
-
 _INSTANT = {"type": ["string", "null"], "format": "date-time"}
-
 
 TIMELINE_ENTRY_SCHEMA = {
     "type": "object",
@@ -18,21 +36,7 @@ TIMELINE_ENTRY_SCHEMA = {
         "action": {
             "type": "string",
             "description": "The step.",
-            "enum": [
-                "submitted",
-                "admissible",
-                "inadmissible",
-                "withdrawn",
-                "closed",
-                "threshold-reached",
-                "filed",
-                "verified",
-                "insufficient",
-                "with-council",
-                "consultation-scheduled",
-                "agenda-set",
-                "decided",
-            ],
+            "enum": PUBLIC_ACTIONS,
         },
         "reason": {
             "type": "string",
@@ -44,12 +48,13 @@ TIMELINE_ENTRY_SCHEMA = {
             "failed checklist items (inadmissible); confirmed (closed); "
             "council_deadline (filed); valid, invalid (verified, insufficient); "
             "starts_at, place (consultation-scheduled); agenda_date (agenda-set); "
-            "outcome, vote_date, minutes_url (decided).",
+            "outcome, vote_date, minutes_url (decided); root, leaf_count "
+            "(dossier-exported: the Merkle root and the number of signatures of the "
+            "certified dossier sent to the council).",
             "additionalProperties": True,
         },
     },
 }
-
 
 INITIATIVE_SCHEMA = {
     "type": "object",
@@ -64,20 +69,7 @@ INITIATIVE_SCHEMA = {
     "properties": {
         "slug": {"type": "string"},
         "register_number": {"type": ["string", "null"], "example": "2027-004"},
-        "state": {
-            "type": "string",
-            "enum": [
-                "inadmissible",
-                "collecting",
-                "closed",
-                "filed",
-                "verified",
-                "insufficient",
-                "with_council",
-                "decided",
-                "withdrawn",
-            ],
-        },
+        "state": {"type": "string", "enum": STATES},
         "titles": {
             "type": "object",
             "description": "Title per language code (fr, nl, en).",
@@ -106,7 +98,7 @@ INITIATIVE_SCHEMA = {
         },
         "outcome": {
             "type": ["string", "null"],
-            "enum": ["adopted", "amended", "rejected", None],
+            "enum": [*OUTCOMES, None],
             "description": "The council's decision, once voted.",
         },
         "vote_date": {**_DATE, "description": "Day of the council's vote."},
@@ -122,7 +114,6 @@ INITIATIVE_SCHEMA = {
         },
     },
 }
-
 
 COUNT_LOG_ENTRY_SCHEMA = {
     "type": "object",
@@ -179,6 +170,31 @@ COUNT_LOG_ENTRY_SCHEMA = {
 }
 
 
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "string", "enum": ["not_found"]}},
+}
+
+HEALTH_SCHEMA = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}},
+}
+
+
+def _json(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+_NOT_FOUND = {
+    "description": "No public initiative with this slug",
+    "content": _json({"$ref": "#/components/schemas/Error"}),
+}
+
+_HEALTH = _json({"$ref": "#/components/schemas/Health"})
+
+
 def openapi_document() -> dict:
     """Return the API description."""
     return {
@@ -201,6 +217,7 @@ def openapi_document() -> dict:
                                 "application/json": {
                                     "schema": {
                                         "type": "object",
+                                        "required": ["initiatives"],
                                         "properties": {
                                             "initiatives": {
                                                 "type": "array",
@@ -238,7 +255,7 @@ def openapi_document() -> dict:
                                 }
                             },
                         },
-                        "404": {"description": "No public initiative with this slug"},
+                        "404": _NOT_FOUND,
                     },
                 }
             },
@@ -274,7 +291,7 @@ def openapi_document() -> dict:
                                 }
                             },
                         },
-                        "404": {"description": "No public initiative with this slug"},
+                        "404": _NOT_FOUND,
                     },
                 }
             },
@@ -282,8 +299,14 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Health check",
                     "responses": {
-                        "200": {"description": "The database is reachable"},
-                        "503": {"description": "The database is not reachable"},
+                        "200": {
+                            "description": "The database is reachable",
+                            "content": _HEALTH,
+                        },
+                        "503": {
+                            "description": "The database is not reachable",
+                            "content": _HEALTH,
+                        },
                     },
                 }
             },
@@ -293,6 +316,8 @@ def openapi_document() -> dict:
                 "Initiative": INITIATIVE_SCHEMA,
                 "TimelineEntry": TIMELINE_ENTRY_SCHEMA,
                 "CountLogEntry": COUNT_LOG_ENTRY_SCHEMA,
+                "Error": ERROR_SCHEMA,
+                "Health": HEALTH_SCHEMA,
             }
         },
     }

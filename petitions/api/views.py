@@ -7,9 +7,10 @@ from sqlalchemy.orm import selectinload
 from petitions import clock
 from petitions.api.openapi import openapi_document
 from petitions.extensions import db
-from petitions.initiatives import audit, count_log
-from petitions.initiatives import rules as lifecycle
+from petitions.initiatives import audit
+from petitions.initiatives.count_log import entries, entry_json
 from petitions.initiatives.queries import PUBLIC_STATES, confirmed_counts
+from petitions.initiatives.rules import council_days_left, is_overdue
 from petitions.models import AuditEntry, Initiative
 
 bp = Blueprint("api", __name__)
@@ -32,8 +33,8 @@ def initiative_json(initiative: Initiative, count: int, now) -> dict:
         "collection_ends_on": _iso(initiative.collection_ends_on),
         "filed_at": _iso(initiative.filed_at),
         "council_deadline": _iso(initiative.council_deadline),
-        "council_days_left": lifecycle.council_days_left(initiative, now),
-        "overdue": lifecycle.is_overdue(initiative, now),
+        "council_days_left": council_days_left(initiative, now),
+        "overdue": is_overdue(initiative, now),
         "outcome": initiative.outcome.value if initiative.outcome else None,
         "vote_date": _iso(initiative.vote_date),
         "minutes_url": initiative.minutes_url,
@@ -86,9 +87,7 @@ def count_log_entries(slug: str):
     return jsonify(
         {
             "initiative": row.slug,
-            "entries": [
-                count_log.entry_json(row.slug, e) for e in count_log.entries(row)
-            ],
+            "entries": [entry_json(row.slug, e) for e in entries(row)],
         }
     )
 
