@@ -64,6 +64,7 @@ browser-deps: ## Install Chromium (Debian package) and axe-core (npm) for the br
 test: install browser-deps ## Run the whole test suite (also on PostgreSQL when PETITIONS_TEST_POSTGRES_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy verification petitions/dates.py $(wildcard petitions/*/rules.py)
 	$(BIN)/pytest --cov --cov-report=term
 	@if [ -n "$$PETITIONS_TEST_POSTGRES_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \

@@ -1,47 +1,51 @@
 """Fixtures: a real database per test (a SQLite file, or PostgreSQL when
-PETITIONS_TEST_DATABASE_URL is set), a clock the tests move, and builders."""
+PETITIONS_TEST_DATABASE_URL is set), a clock the tests move, and builders.
 
-import os
-import re
+The plain helpers and constants that tests import are in support.py: no test module
+imports this one."""
+
+import itertools
 import shutil
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from petitions import create_app
-from petitions.cli import SAMPLE_STREETS, import_streets
 from petitions.extensions import db
+from petitions.initiators import operations as initiator_operations
 from petitions.models import (
     Initiative,
     InitiativeState,
     InitiativeText,
     Representative,
+    Signature,
+    SignatureState,
     Staff,
     StaffRole,
+    Street,
 )
+from petitions.sealing import envelopes
+from petitions.sealing.records import seal_signature
+from petitions.signing.cli import SAMPLE_STREETS, import_streets
+from verification.codes import new_code, normalise_code
+from verification.identity import code_hash, email_hash, identity_hash, identity_secret
+from verification.merkle import commitment, new_receipt_code
 
-POSTGRES_URL = os.environ.get("PETITIONS_TEST_DATABASE_URL")
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-class Clock:
-    """The app's clock in tests: fixed until a test moves it."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, iso: str) -> datetime:
-        self.now = datetime.fromisoformat(iso).astimezone(UTC)
-        return self.now
-
-
-KEY_PASSPHRASE = "test passphrase for the keys"
+from .support import (
+    KEY_PASSPHRASE,
+    POSTGRES_URL,
+    STAFF_PASSWORD,
+    Clock,
+    base_config,
+    confirmation_link,
+    csrf_token,
+    receipt_code,
+    sign_in,
+    signatory,
+)
 
 
 @pytest.fixture(scope="session")
@@ -60,19 +64,6 @@ def private_keys(key_files):
     from petitions.sealing.keys import read_private_keys
 
     return read_private_keys([str(key_files / "sealing-private.pem")], KEY_PASSPHRASE)
-
-
-def _base_config(tmp_path: Path, clock: Clock, database_url: str, keys: Path) -> dict:
-    return {
-        "KEYS_DIRECTORY": str(keys),
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "IDENTITY_KEY": "test-identity-key",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "MAIL_FILE_DIRECTORY": str(tmp_path / "mail"),
-        "PUBLIC_BASE_URL": "http://petitions.test",
-        "CLOCK": clock,
-    }
 
 
 def _prepare(app) -> None:
@@ -94,9 +85,7 @@ def database_template(tmp_path_factory):
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         url = admin.url.set(database=name).render_as_string(hide_password=False)
-        _prepare(
-            create_app(_base_config(folder, Clock(datetime.now(UTC)), url, folder))
-        )
+        _prepare(create_app(base_config(folder, Clock(datetime.now(UTC)), url, folder)))
         yield {"postgres": url}
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -105,7 +94,7 @@ def database_template(tmp_path_factory):
         path = folder / "template.sqlite3"
         _prepare(
             create_app(
-                _base_config(
+                base_config(
                     folder, Clock(datetime.now(UTC)), f"sqlite:///{path}", folder
                 )
             )
@@ -151,7 +140,7 @@ def database_url(database_template, tmp_path):
 @pytest.fixture
 def app_config(tmp_path, clock, database_url, key_files):
     """The test mapping; a test may change it before asking for ``app``."""
-    return _base_config(tmp_path, clock, database_url, key_files)
+    return base_config(tmp_path, clock, database_url, key_files)
 
 
 @pytest.fixture
@@ -224,9 +213,6 @@ def make_initiative(app, clock):
     return build
 
 
-STAFF_PASSWORD = "correct horse battery staple"
-
-
 @pytest.fixture
 def make_staff(app, clock):
     """Return a builder of staff accounts: make_staff("secretariat") -> Staff."""
@@ -246,30 +232,138 @@ def make_staff(app, clock):
     return build
 
 
-def csrf_token(client, path: str) -> str:
-    """Return the CSRF token of the form on ``path``, as a browser would have it."""
-    response = client.get(path)
-    match = CSRF_FIELD.search(response.get_data(as_text=True))
-    assert match, f"no form on {path}"
-    return match.group(1)
+@pytest.fixture
+def signed_in(client, make_staff):
+    """Return a function that signs a browser in with a new staff account of a role.
+
+    ``signed_in("president")`` signs the test's ``client`` in through the login form and
+    returns the Staff row; ``signed_in(role, other_client)`` signs another one in.
+    """
+    test_client = client
+
+    def sign_in_as(role: str, client=None) -> Staff:
+        return sign_in(test_client if client is None else client, make_staff(role))
+
+    return sign_in_as
 
 
-def signatory(**overrides) -> dict:
-    """Return a valid sign form for a resident of the City."""
-    values = {
-        "surname": "Janssens",
-        "first_names": "Marie",
-        "birth_date": "1985-06-15",
-        "street": "Rue Haute",
-        "house_number": "120",
-        "box": "",
-        "postcode": "1000",
-        "email": "marie.janssens@example.be",
-        "language": "fr",
-        "consent": "y",
-    }
-    values.update(overrides)
-    return {k: v for k, v in values.items() if v is not None}
+@pytest.fixture
+def make_signature(app, clock):
+    """Return a builder of signature rows as the signing paths leave them.
+
+    ``make_signature(initiative, state=..., channel="online", at=None, **overrides)``
+    adds one new signatory living rue Haute: keyed identity and e-mail hashes, the
+    record sealed to the test key, the envelopes and receipt commitment of its state
+    (pending, confirmed, or withdrawn with its personal data erased). ``at`` is when it
+    was made and, unless pending, confirmed (default: the clock's now); ``overrides``
+    set any column last (e.g. ``neighbourhood``, ``language``, ``notify_decision``).
+    """
+    numbers = itertools.count(1)
+    street = db.session.scalar(
+        select(Street)
+        .where(Street.name_fr == "Rue Haute", Street.postcode == "1000")
+        .order_by(Street.id)
+        .limit(1)
+    )
+    key = app.config["IDENTITY_KEY"].encode()
+
+    def build(
+        initiative,
+        state: SignatureState = SignatureState.confirmed,
+        channel: str = "online",
+        at: datetime | None = None,
+        **overrides,
+    ) -> Signature:
+        n = next(numbers)
+        at = at or clock.now
+        surname, first_names, born = f"Signataire {n}", "Marie", date(1985, 6, 15)
+        online = channel == "online"
+        # Paper rows carry no address here: it is optional on the sheet.
+        address = f"signataire.{n}@example.be" if online else ""
+        pending = state is SignatureState.pending
+        # The receipt code the signatory got by mail: its commitment is the leaf.
+        receipt = None if pending else new_receipt_code()
+        values = {
+            "initiative_id": initiative.id,
+            "state": state,
+            "identity_hash": identity_hash(key, surname, first_names, born),
+            "email_hash": email_hash(key, address) if address else None,
+            "language": "fr",
+            "neighbourhood": street.neighbourhood,
+            "channel": channel,
+            "mails_sent": 1 if online else 0,
+            "notify_decision": False,
+            "created_at": at,
+            "confirmed_at": None if pending else at,
+            "commitment": receipt and commitment(receipt, initiative.id).hex(),
+        }
+        signature = Signature(**(values | overrides))
+        db.session.add(signature)
+        db.session.flush()
+        record = {
+            "surname": surname,
+            "first_names": first_names,
+            "birth_date": born.isoformat(),
+            "street_id": street.id,
+            "street_fr": street.name_fr,
+            "street_nl": street.name_nl,
+            "house_number": "120",
+            "box": "",
+            "postcode": street.postcode,
+            "email": address,
+            "language": signature.language,
+            "channel": channel,
+            "notify_decision": signature.notify_decision,
+        }
+        seal_signature(signature, record)
+        if pending:
+            code = new_code()
+            signature.code_hash = code_hash(key, code)
+            secret = identity_secret(surname, first_names, born)
+            signature.envelope_identity = envelopes.close(
+                signature, envelopes.IDENTITY, secret, address
+            )
+            signature.envelope_code = envelopes.close(
+                signature, envelopes.CODE, normalise_code(code), address
+            )
+        elif online:
+            signature.envelope_receipt = envelopes.close(
+                signature, envelopes.RECEIPT, normalise_code(receipt), address
+            )
+        if state is SignatureState.withdrawn:
+            signature.withdrawn_at = at
+            for column in (
+                "sealed",
+                "sealing_key_id",
+                "envelope_receipt",
+                "identity_hash",
+                "email_hash",
+            ):
+                setattr(signature, column, None)
+        for column, value in overrides.items():  # over what was sealed or closed too
+            setattr(signature, column, value)
+        db.session.commit()
+        return signature
+
+    return build
+
+
+@pytest.fixture
+def make_filed_initiative(make_initiative, make_signature, clock):
+    """Return a builder of initiatives filed with the council at the clock's instant.
+
+    One representative, a threshold of one and one confirmed signature; ``fields`` go
+    to ``make_initiative``.
+    """
+
+    def build(**fields) -> Initiative:
+        initiative = make_initiative(threshold=1, representatives=1, **fields)
+        make_signature(initiative)
+        initiator_operations.file_initiative(initiative, clock.now, "representative:1")
+        db.session.commit()
+        return initiative
+
+    return build
 
 
 @pytest.fixture
@@ -307,28 +401,28 @@ def mailbox(app, clock):
     return deliver
 
 
-def body_text(message) -> str:
-    """Return the plain-text part of a mail."""
-    return message.get_body(preferencelist=("plain",)).get_content()
+SURNAMES = ["Janssens", "Peeters", "Dubois", "Lambert", "Maes"]
 
 
-def confirmation_link(message) -> str:
-    """Return the path of the confirmation link in a confirmation mail."""
-    match = re.search(
-        r"http://petitions\.test(/confirm/[A-Za-z0-9_.\-]+)", body_text(message)
-    )
-    assert match, "no confirmation link in the mail"
-    return match.group(1)
+@pytest.fixture
+def signed(client, sign, mailbox):
+    """Return a function that signs and confirms for N people; their receipt codes.
 
+    ``signed(initiative, people=2)`` goes through the sign form, the mail and the
+    confirmation link; ``first`` skips the first people of the list (they signed in an
+    earlier call).
+    """
 
-def confirmation_code(message) -> str:
-    match = re.search(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b", body_text(message))
-    assert match, "no code in the mail"
-    return match.group(1)
+    def build(initiative, people: int = 1, first: int = 0) -> list[str]:
+        codes = []
+        for surname in SURNAMES[first : first + people]:
+            address = f"{surname.lower()}@example.be"
+            sign(initiative, surname=surname, email=address)
+            (message,) = [m for m in mailbox() if m["To"] == address]
+            link = confirmation_link(message)
+            client.post(link, data={"csrf_token": csrf_token(client, link)})
+            receipt_mail = [m for m in mailbox() if m["To"] == address][-1]
+            codes.append(receipt_code(receipt_mail))
+        return codes
 
-
-def receipt_code(message) -> str:
-    """Return the receipt code in a signature-confirmed mail, whatever its language."""
-    match = re.search(r"\b([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4})\b", body_text(message))
-    assert match, "no receipt code in the mail"
-    return match.group(1)
+    return build

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from petitions.extensions import db
 from petitions.models import AuditEntry, OutboxMessage
 
-from .conftest import body_text, csrf_token
+from .support import body_text, csrf_token
 
 STATEMENT_SECTIONS = [
     "Accessibility statement",

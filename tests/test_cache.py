@@ -6,8 +6,7 @@ from flask import session
 from petitions.web import caching as cache
 from petitions.web.tokens import management_token
 
-from .conftest import csrf_token, signatory
-from .test_secretariat import sign_in
+from .support import csrf_token, signatory
 
 PUBLIC = "public, max-age=30, stale-while-revalidate=120"
 SLUG = "benches"
@@ -117,9 +116,9 @@ def test_forms_tokens_and_health_are_private(client, initiative, path):
 
 
 def test_secretariat_pages_of_a_signed_in_staff_member_are_private(
-    client, initiative, make_staff
+    client, initiative, signed_in
 ):
-    sign_in(client, make_staff("secretariat"))
+    signed_in("secretariat")
     for path in ("/secretariat/", f"/secretariat/initiatives/{SLUG}"):
         response = client.get(path)
         assert response.status_code == 200

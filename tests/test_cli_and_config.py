@@ -78,7 +78,7 @@ def test_a_malformed_street_file_changes_nothing(app, tmp_path, content):
 
 
 def test_the_sample_register_has_city_streets_in_every_postcode_and_neighbours():
-    from petitions.cli import SAMPLE_STREETS
+    from petitions.signing.cli import SAMPLE_STREETS
     from petitions.signing.streets import read_street_rows
 
     with SAMPLE_STREETS.open(encoding="utf-8") as handle:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from petitions.extensions import db
 from petitions.models import OutboxMessage, Signature
 
-from .conftest import csrf_token, signatory
+from .support import csrf_token, signatory
 
 SURNAMES = [
     "Janssens",

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from petitions.web.tokens import token_service
 
-from .conftest import confirmation_link, csrf_token
+from .support import confirmation_link, csrf_token
 
 
 def post_button(client, path, form_page):

@@ -13,13 +13,6 @@ from petitions.receipts.operations import withdraw_signature
 from petitions.sealing.records import counted_leaves
 from verification.merkle import merkle_root
 
-from .test_receipts import signed_by
-
-
-@pytest.fixture
-def signed(client, sign, mailbox):
-    return signed_by(client, sign, mailbox)
-
 
 def publish(clock):
     return run_job("publish-count-log", clock.now)

@@ -8,25 +8,22 @@ import pytest
 from petitions.extensions import db
 from petitions.initiatives.statistics import _gives_away_a_small_count
 from petitions.initiators.chart import bar_chart
-from petitions.models import InitiativeState, Signature, SignatureState
+from petitions.models import InitiativeState, SignatureState
 from petitions.web.tokens import management_token
 
-from .conftest import csrf_token
+from .support import csrf_token
 
 
-def add_signatures(initiative, at, count=1, neighbourhood="Marolles", confirmed=True):
-    for _ in range(count):
-        db.session.add(
-            Signature(
-                initiative_id=initiative.id,
-                state=SignatureState.confirmed if confirmed else SignatureState.pending,
-                language="fr",
-                neighbourhood=neighbourhood,
-                created_at=at,
-                confirmed_at=at if confirmed else None,
-            )
-        )
-    db.session.commit()
+@pytest.fixture
+def add_signatures(make_signature):
+    """Return a function adding ``count`` signatures made at ``at`` in a neighbourhood."""
+
+    def add(initiative, at, count=1, neighbourhood="Marolles", confirmed=True):
+        state = SignatureState.confirmed if confirmed else SignatureState.pending
+        for _ in range(count):
+            make_signature(initiative, state=state, at=at, neighbourhood=neighbourhood)
+
+    return add
 
 
 def ask_link(client, address):
@@ -50,7 +47,7 @@ def table_rows(page: str, caption: str) -> dict[str, str]:
 
 
 def test_the_dashboard_shows_confirmed_pending_threshold_and_days_left(
-    client, make_initiative, clock
+    client, make_initiative, clock, add_signatures
 ):
     initiative = make_initiative(representatives=1, threshold=50)
     add_signatures(initiative, clock.now, 12)
@@ -64,7 +61,7 @@ def test_the_dashboard_shows_confirmed_pending_threshold_and_days_left(
 
 
 def test_small_neighbourhood_counts_show_as_less_than_ten(
-    client, make_initiative, clock
+    client, make_initiative, clock, add_signatures
 ):
     initiative = make_initiative(representatives=1)
     add_signatures(initiative, clock.now, 12, "Marolles")
@@ -83,7 +80,7 @@ def test_small_neighbourhood_counts_show_as_less_than_ten(
 
 
 def test_a_lone_small_count_is_not_given_away_by_the_total(
-    client, make_initiative, clock
+    client, make_initiative, clock, add_signatures
 ):
     initiative = make_initiative(representatives=1)
     add_signatures(initiative, clock.now, 12, "Marolles")
@@ -99,7 +96,7 @@ def test_a_lone_small_count_is_not_given_away_by_the_total(
 
 
 def test_a_single_small_neighbourhood_is_not_shown_at_all(
-    client, make_initiative, clock
+    client, make_initiative, clock, add_signatures
 ):
     initiative = make_initiative(representatives=1)
     add_signatures(initiative, clock.now, 4, "Marolles")
@@ -126,7 +123,7 @@ def test_which_masked_tables_would_give_a_small_count_away(small, hidden, gives_
 
 
 def test_the_per_day_table_counts_confirmed_signatures_per_brussels_day(
-    client, make_initiative, clock
+    client, make_initiative, clock, add_signatures
 ):
     initiative = make_initiative(representatives=1)
     # 23:30 UTC on 8 March is 00:30 on 9 March in Brussels.
@@ -141,7 +138,9 @@ def test_the_per_day_table_counts_confirmed_signatures_per_brussels_day(
     assert rows == {"March 8, 2027": "2", "March 9, 2027": "3", "March 10, 2027": "1"}
 
 
-def test_the_chart_is_an_accessible_inline_svg(client, make_initiative, clock):
+def test_the_chart_is_an_accessible_inline_svg(
+    client, make_initiative, clock, add_signatures
+):
     initiative = make_initiative(representatives=1)
     add_signatures(initiative, clock.now - timedelta(days=1), 4)
     add_signatures(initiative, clock.now, 7)

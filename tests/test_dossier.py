@@ -13,7 +13,7 @@ from petitions.extensions import db
 from petitions.models import AuditEntry, Initiative, InitiativeState, Signature
 from verification.keys import fingerprint, generate_signing_key, public_key_pem
 
-from .conftest import KEY_PASSPHRASE, STAFF_PASSWORD, confirmation_link, csrf_token
+from .support import KEY_PASSPHRASE, confirmation_link, csrf_token, export_dossier
 
 S = InitiativeState
 NAMES = ("signatures.csv", "dossier.pdf", "oparl-paper.json", "manifest.json")
@@ -22,19 +22,6 @@ PEOPLE = [
     ('=HYPERLINK("http://x")', "+Salif", "1990-11-02", "salif@example.be"),
     ("Kowalczyk", "@Magdalena", "2001-02-28", "magda@example.be"),
 ]
-
-
-@pytest.fixture
-def signed_in(client, make_staff):
-    """Return a function that signs the client in with a new account of a role."""
-
-    def sign_in(role):
-        staff = make_staff(role)
-        data = {"email": staff.email, "password": STAFF_PASSWORD}
-        data["csrf_token"] = csrf_token(client, "/secretariat/login")
-        assert client.post("/secretariat/login", data=data).status_code == 303
-
-    return sign_in
 
 
 @pytest.fixture
@@ -54,17 +41,6 @@ def filed(make_initiative, sign, client, mailbox, clock):
     return initiative
 
 
-def export(app, key_files, initiative, out, passphrase=KEY_PASSPHRASE):
-    return app.test_cli_runner().invoke(
-        args=[
-            "dossier", "export", initiative.slug, "--out", str(out),
-            "--key", str(key_files / "sealing-private.pem"),
-            "--signing-key", str(key_files / "dossier-private.pem"),
-        ],
-        input=f"{passphrase}\n{passphrase}\n",
-    )  # fmt: skip
-
-
 def verify(app, path, *options):
     return app.test_cli_runner().invoke(args=["dossier", "verify", str(path), *options])
 
@@ -73,7 +49,7 @@ def verify(app, path, *options):
 def dossier(app, key_files, filed, tmp_path):
     """Export the filed initiative's dossier; return the ZIP's path."""
     out = tmp_path / "dossier.zip"
-    result = export(app, key_files, filed, out)
+    result = export_dossier(app, key_files, filed, out)
     assert result.exit_code == 0, result.output
     return out
 
@@ -177,7 +153,7 @@ def test_verdicts_appear_in_the_list_and_the_counts(app, key_files, filed, tmp_p
     second.verdict, second.verdict_reason = "invalid", "under_age"
     db.session.commit()
     out = tmp_path / "d.zip"
-    assert export(app, key_files, filed, out).exit_code == 0
+    assert export_dossier(app, key_files, filed, out).exit_code == 0
     manifest = json.loads(member(out, "manifest.json"))
     rows = list(csv.DictReader(io.StringIO(member(out, "signatures.csv").decode())))
     assert [r["verdict"] for r in rows] == ["valid", "invalid:under_age", ""]
@@ -208,14 +184,16 @@ def test_the_pdf_is_a_pdf(dossier):
 
 def test_no_dossier_before_filing(app, key_files, make_initiative, tmp_path):
     initiative = make_initiative(state=S.collecting)
-    result = export(app, key_files, initiative, tmp_path / "d.zip")
+    result = export_dossier(app, key_files, initiative, tmp_path / "d.zip")
     assert result.exit_code == 1 and "refused: wrong_state" in result.output
     assert not (tmp_path / "d.zip").exists()
     assert db.session.get(Initiative, initiative.id).dossier_root is None
 
 
 def test_a_wrong_passphrase_exports_nothing(app, key_files, filed, tmp_path):
-    result = export(app, key_files, filed, tmp_path / "d.zip", passphrase="wrong one")
+    result = export_dossier(
+        app, key_files, filed, tmp_path / "d.zip", passphrase="wrong one"
+    )
     assert result.exit_code == 1 and "wrong passphrase" in result.output
     assert not (tmp_path / "d.zip").exists()
 

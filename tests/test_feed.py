@@ -7,7 +7,7 @@ from petitions.initiatives import audit
 from petitions.initiators import operations as lifecycle
 from petitions.models import InitiativeState
 
-from .test_public_lifecycle import filed, review
+from .support import review
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -33,9 +33,9 @@ def entries(feed) -> list[dict]:
 
 
 def test_the_feed_is_atom_with_its_id_title_updated_and_self_link(
-    client, make_initiative, clock
+    client, make_filed_initiative
 ):
-    filed(make_initiative, clock)
+    make_filed_initiative()
     response, feed = read_feed(client)
     assert feed.tag == f"{A}feed"
     assert feed.findtext(f"{A}id").startswith("urn:uuid:")
@@ -64,9 +64,9 @@ def test_the_feed_lists_the_state_changes_newest_first(
 
 
 def test_entry_ids_are_stable_from_one_request_to_the_next(
-    client, make_initiative, clock
+    client, clock, make_filed_initiative
 ):
-    filed(make_initiative, clock)
+    make_filed_initiative()
     first = [e["id"] for e in entries(read_feed(client)[1])]
     clock.set("2027-05-01T10:00:00+02:00")
     assert [e["id"] for e in entries(read_feed(client)[1])] == first
@@ -74,9 +74,9 @@ def test_entry_ids_are_stable_from_one_request_to_the_next(
 
 
 def test_the_feed_escapes_titles_with_markup_and_ampersands(
-    client, make_initiative, clock
+    client, make_filed_initiative
 ):
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     initiative.text("en").title = "<script>alert(1)</script> & Co"
     db.session.commit()
     response, feed = read_feed(client)
@@ -88,8 +88,8 @@ def test_the_feed_escapes_titles_with_markup_and_ampersands(
     )
 
 
-def test_the_feed_speaks_the_reader_s_language(client, make_initiative, clock):
-    filed(make_initiative, clock)
+def test_the_feed_speaks_the_reader_s_language(client, make_filed_initiative):
+    make_filed_initiative()
     _, feed = read_feed(client, **{"Accept-Language": "nl"})
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "nl"
     (entry,) = entries(feed)
@@ -105,9 +105,9 @@ def test_the_feed_holds_at_most_the_100_newest_entries(client, make_initiative, 
     assert len(entries(read_feed(client)[1])) == 100
 
 
-def test_one_initiative_has_its_own_feed(client, make_initiative, clock):
-    mine = filed(make_initiative, clock)
-    filed(make_initiative, clock)
+def test_one_initiative_has_its_own_feed(client, make_filed_initiative):
+    mine = make_filed_initiative()
+    make_filed_initiative()
     _, feed = read_feed(client, f"/initiatives/{mine.slug}/feed.atom")
     (entry,) = entries(feed)
     assert entry["link"].endswith(f"/initiatives/{mine.slug}")
@@ -116,9 +116,9 @@ def test_one_initiative_has_its_own_feed(client, make_initiative, clock):
 
 
 def test_an_overdue_initiative_gets_an_entry_dated_when_its_deadline_passed(
-    client, make_initiative, clock
+    client, clock, make_filed_initiative
 ):
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     clock.set("2028-03-11T08:00:00+01:00")
     _, feed = read_feed(client, f"/initiatives/{initiative.slug}/feed.atom")
     overdue, filing = entries(feed)

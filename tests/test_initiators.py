@@ -14,57 +14,10 @@ from petitions.models import (
     InitiativeState,
     OutboxMessage,
     Representative,
-    Signature,
-    SignatureState,
 )
 from petitions.web.tokens import management_token, representative_token, token_service
 
-from .conftest import body_text, csrf_token
-
-NEW = "/initiatives/new"
-
-
-def draft_form(**overrides) -> dict:
-    """Return a valid draft form: a French text and two representatives."""
-    values = {
-        "fr_title": "Des arbres rue Haute",
-        "fr_summary": "Planter vingt arbres dans la rue Haute.",
-        "fr_body": "Le conseil communal décide de planter vingt arbres rue Haute.",
-        "nl_title": "",
-        "nl_summary": "",
-        "nl_body": "",
-        "rep1_name": "Anne Dupont",
-        "rep1_email": "anne@example.be",
-        "rep1_language": "fr",
-        "rep2_name": "Jan Peeters",
-        "rep2_email": "jan@example.be",
-        "rep2_language": "nl",
-        "rep3_name": "",
-        "rep3_email": "",
-        "rep3_language": "fr",
-    }
-    values.update(overrides)
-    return values
-
-
-def post_draft(client, **overrides):
-    data = draft_form(**overrides)
-    data["csrf_token"] = csrf_token(client, NEW)
-    return client.post(NEW, data=data)
-
-
-def post_button(client, path, **data):
-    """Post a form as a browser would, with the session's CSRF token."""
-    data["csrf_token"] = csrf_token(client, "/manage/request")
-    return client.post(path, data=data)
-
-
-def link_in(message, prefix: str) -> str:
-    match = re.search(
-        rf"http://petitions\.test({prefix}/[A-Za-z0-9_.\-]+)", body_text(message)
-    )
-    assert match, f"no {prefix} link in the mail"
-    return match.group(1)
+from .support import draft_form, link_in, post_button, post_draft
 
 
 def initiatives() -> list[Initiative]:
@@ -73,20 +26,6 @@ def initiatives() -> list[Initiative]:
 
 def manage_path(initiative, representative, clock) -> str:
     return f"/manage/{management_token(initiative.id, representative.id, clock.now)}"
-
-
-def add_confirmed_signatures(initiative, clock, count: int) -> None:
-    for _ in range(count):
-        db.session.add(
-            Signature(
-                initiative_id=initiative.id,
-                state=SignatureState.confirmed,
-                language="fr",
-                created_at=clock.now,
-                confirmed_at=clock.now,
-            )
-        )
-    db.session.commit()
 
 
 def test_a_draft_needs_a_complete_text_in_one_language(client):
@@ -372,27 +311,28 @@ def test_withdrawing_after_filing_is_refused(client, make_initiative, clock):
     assert initiative.state is InitiativeState.filed
 
 
-def test_filing_waits_for_the_threshold(client, make_initiative, clock):
+def test_filing_waits_for_the_threshold(client, make_initiative, clock, make_signature):
     initiative = make_initiative(threshold=3, representatives=1)
     path = manage_path(initiative, initiative.representatives[0], clock)
-    add_confirmed_signatures(initiative, clock, 2)
+    for _ in range(2):
+        make_signature(initiative)
     refused = post_button(client, f"{path}/file")
     assert refused.status_code == 409
     assert "reached the number of confirmed signatures" in refused.get_data(
         as_text=True
     )
     assert initiative.state is InitiativeState.collecting
-    add_confirmed_signatures(initiative, clock, 1)
+    make_signature(initiative)
     assert post_button(client, f"{path}/file").status_code == 303
     assert initiative.state is InitiativeState.filed
 
 
 def test_filing_on_31_january_gives_the_council_until_31_january_next_year(
-    client, make_initiative, clock
+    client, make_initiative, clock, make_signature
 ):
     clock.set("2027-01-31T10:00:00+01:00")
     initiative = make_initiative(threshold=1, representatives=1)
-    add_confirmed_signatures(initiative, clock, 1)
+    make_signature(initiative)
     path = manage_path(initiative, initiative.representatives[0], clock)
     assert post_button(client, f"{path}/file").status_code == 303
     assert initiative.council_deadline == date(2028, 1, 31)

@@ -13,7 +13,7 @@ from petitions.sealing.records import open_signature
 from verification.keys import WrongPassphrase
 from verification.sealing import SealedDataError
 
-from .conftest import KEY_PASSPHRASE, csrf_token, signatory
+from .support import KEY_PASSPHRASE, csrf_token, signatory
 
 PASSPHRASE_INPUT = f"{KEY_PASSPHRASE}\n{KEY_PASSPHRASE}\n"
 

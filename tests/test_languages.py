@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from .conftest import body_text, confirmation_link
+from .support import body_text, confirmation_link
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {

@@ -12,7 +12,7 @@ from petitions.extensions import db
 from petitions.jobs.registry import run_job
 from petitions.models import OutboxMessage
 
-from .conftest import confirmation_link, csrf_token
+from .support import confirmation_link, csrf_token
 
 
 class Inbox:

@@ -17,9 +17,8 @@ from petitions.models import (
 )
 from petitions.sealing.records import counted_signatures_query, open_signature
 
-from .conftest import (
+from .support import (
     KEY_PASSPHRASE,
-    STAFF_PASSWORD,
     confirmation_link,
     csrf_token,
 )
@@ -38,19 +37,6 @@ ROW = {
 HEADER = (
     "surname,first_names,birth_date,street,house_number,box,postcode,email,signed_on\n"
 )
-
-
-@pytest.fixture
-def signed_in(client, make_staff):
-    """Return a function that signs the client in with a new account of a role."""
-
-    def sign_in(role="secretariat"):
-        staff = make_staff(role)
-        data = {"email": staff.email, "password": STAFF_PASSWORD}
-        data["csrf_token"] = csrf_token(client, "/secretariat/login")
-        assert client.post("/secretariat/login", data=data).status_code == 303
-
-    return sign_in
 
 
 @pytest.fixture
@@ -112,7 +98,7 @@ def test_a_row_is_counted_at_once_in_the_total_and_on_paper(
     client, make_initiative, signed_in, enter, clock
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     response = enter(initiative, email="jan@example.be")
     assert response.status_code == 303
     page = client.get(response.location).get_data(as_text=True)
@@ -131,7 +117,7 @@ def test_the_sealed_record_is_the_online_one_with_the_paper_channel(
     make_initiative, signed_in, enter, private_keys
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     enter(initiative, box="b2")
     record = open_signature(signatures(initiative)[0], private_keys)
     assert record["surname"] == "Peeters" and record["box"] == "b2"
@@ -143,7 +129,7 @@ def test_each_save_is_in_the_audit_log_without_personal_data(
     make_initiative, signed_in, enter
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     enter(initiative)
     entry = db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "paper-signature-entered")
@@ -160,7 +146,7 @@ def test_a_paper_row_of_an_online_signatory_is_refused_as_duplicate(
     sign(initiative, surname="Peeters", first_names="Jan", birth_date="1970-05-04")
     link = confirmation_link(mailbox()[0])
     client.post(link, data={"csrf_token": csrf_token(client, link)})
-    signed_in()
+    signed_in("secretariat")
     response = enter(initiative)
     page = client.get(response.location).get_data(as_text=True)
     assert "Row not saved (duplicate)" in page
@@ -171,7 +157,7 @@ def test_signing_online_after_paper_sends_the_already_signed_mail(
     client, make_initiative, signed_in, enter, sign, mailbox
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     enter(initiative)
     sign(initiative, surname="Peeters", first_names="Jan", birth_date="1970-05-04")
     [message] = mailbox()
@@ -187,7 +173,7 @@ def test_a_paper_row_replaces_an_unconfirmed_online_signature(
 ):
     initiative = make_initiative()
     sign(initiative, surname="Peeters", first_names="Jan", birth_date="1970-05-04")
-    signed_in()
+    signed_in("secretariat")
     assert enter(initiative).status_code == 303
     assert [s.channel for s in signatures(initiative)] == ["paper"]
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
@@ -208,7 +194,7 @@ def test_rows_not_eligible_are_refused_with_their_reason(
     client, make_initiative, signed_in, enter, overrides, message
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     response = enter(initiative, **overrides)
     assert response.status_code == 303
     assert message in client.get(response.location).get_data(as_text=True)
@@ -231,7 +217,7 @@ def test_an_unreadable_row_is_refused_and_nothing_is_stored(
     make_initiative, signed_in, enter, overrides, message
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     response = enter(initiative, **overrides)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -243,7 +229,7 @@ def test_the_csv_import_saves_the_good_rows_and_reports_the_others(
     client, make_initiative, signed_in
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     text = HEADER + (
         "Peeters,Jan,1970-05-04,Rue Haute,12,,1000,,2027-03-01\n"
         "Peeters,Jan,1970-05-04,Rue Haute,12,,1000,,2027-03-02\n"
@@ -266,7 +252,7 @@ def test_the_csv_import_saves_the_good_rows_and_reports_the_others(
 
 def test_a_csv_without_the_columns_saves_nothing(client, make_initiative, signed_in):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     response = upload(client, initiative, "name;street\nPeeters;Rue Haute\n")
     assert response.status_code == 400
     assert "these are missing: surname, first_names" in response.get_data(as_text=True)
@@ -275,7 +261,7 @@ def test_a_csv_without_the_columns_saves_nothing(client, make_initiative, signed
 
 def test_a_csv_with_semicolons_is_read(client, make_initiative, signed_in):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     text = (
         HEADER.replace(",", ";")
         + "Peeters;Jan;1970-05-04;Rue Haute;12;;1000;;2027-03-01\n"
@@ -303,7 +289,7 @@ def test_no_paper_signature_once_the_initiative_is_filed(
     client, make_initiative, signed_in, enter
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     token = csrf_token(client, f"/secretariat/initiatives/{initiative.slug}/paper")
     initiative.state = InitiativeState.filed
     db.session.commit()
@@ -318,7 +304,7 @@ def test_paper_signatures_get_no_mail_even_with_an_address(
     make_initiative, signed_in, enter, mailbox
 ):
     initiative = make_initiative()
-    signed_in()
+    signed_in("secretariat")
     enter(initiative, email="jan@example.be")
     assert mailbox() == []
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
@@ -328,7 +314,7 @@ def test_paper_signatures_are_leaves_and_counted_on_paper_in_the_dossier(
     app, make_initiative, signed_in, enter, key_files, tmp_path, clock
 ):
     initiative = make_initiative(register_number="IC-2027-009")
-    signed_in()
+    signed_in("secretariat")
     enter(initiative)
     enter(initiative, surname="Maes", first_names="Els")
     leaves = db.session.scalars(counted_signatures_query(initiative)).all()

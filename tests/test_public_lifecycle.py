@@ -6,53 +6,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from petitions import dates
 from petitions.extensions import db
 from petitions.initiatives import operations as initiative_operations
-from petitions.initiatives import rules as initiative_rules
 from petitions.initiators import operations as initiator_operations
-from petitions.models import InitiativeState, Outcome, Signature, SignatureState
+from petitions.models import InitiativeState, Outcome, Signature
 from petitions.sealing.records import open_signature
 
-from .conftest import confirmation_link, csrf_token
-
-MINUTES = "https://www.bruxelles.be/conseil/pv-2027-12.pdf"
-
-
-def counted(initiative, clock, n=1):
-    """Add ``n`` confirmed signatures, so that the initiative can be filed."""
-    for _ in range(n):
-        db.session.add(
-            Signature(
-                initiative_id=initiative.id,
-                state=SignatureState.confirmed,
-                language="fr",
-                created_at=clock.now,
-                confirmed_at=clock.now,
-            )
-        )
-    db.session.commit()
-
-
-def filed(make_initiative, clock, **fields):
-    """Return an initiative filed with the council at the clock's instant."""
-    initiative = make_initiative(threshold=1, representatives=1, **fields)
-    counted(initiative, clock)
-    initiator_operations.file_initiative(initiative, clock.now, "representative:1")
-    db.session.commit()
-    return initiative
-
-
-def decide(initiative, staff, clock, outcome=Outcome.adopted):
-    """Verify the signatures and record the council's vote today."""
-    initiative_operations.record_verification(
-        initiative, staff, initiative.threshold, 0, clock.now
-    )
-    today = dates.legal_day(clock.now, "Europe/Brussels")
-    initiative_operations.record_vote(
-        initiative, staff, today, outcome, MINUTES, clock.now
-    )
-    db.session.commit()
+from .support import MINUTES, confirmation_link, csrf_token, decide, review
 
 
 def confirm_signature(client, mailbox):
@@ -125,17 +85,6 @@ def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_lang
     assert "Des bancs sur la Grand-Place" in new["fr@example.be"]["Subject"]
 
 
-def review(initiative, staff, clock, failed=None):
-    """Record the admissibility checklist; ``failed`` maps items to their reasons."""
-    failed = failed or {}
-    checklist = {
-        item: (item not in failed, failed.get(item, ""))
-        for item in initiative_rules.ADMISSIBILITY_CHECKLIST
-    }
-    initiative_operations.review_admissibility(initiative, staff, checklist, clock.now)
-    db.session.commit()
-
-
 def test_the_timeline_shows_an_inadmissibility_with_its_date_and_reason(
     client, make_initiative, make_staff, clock
 ):
@@ -160,12 +109,12 @@ def test_the_timeline_shows_an_inadmissibility_with_its_date_and_reason(
 
 
 def test_the_timeline_follows_an_initiative_to_the_council_s_decision(
-    client, make_initiative, make_staff, clock
+    client, make_initiative, make_staff, clock, make_signature
 ):
     initiative = make_initiative(state=InitiativeState.submitted, threshold=1)
     staff = make_staff()
     review(initiative, staff, clock)
-    counted(initiative, clock)
+    make_signature(initiative)
     clock.set("2027-04-02T09:00:00+02:00")
     initiator_operations.file_initiative(initiative, clock.now, "representative:1")
     db.session.commit()
@@ -201,10 +150,10 @@ def test_the_timeline_follows_an_initiative_to_the_council_s_decision(
 
 
 def test_filing_shows_the_council_deadline_and_days_left(
-    client, make_initiative, clock
+    client, clock, make_filed_initiative
 ):
     clock.set("2027-01-31T10:00:00+01:00")
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     html = page(client, initiative)
     assert '<time datetime="2027-01-31">January 31, 2027</time>' in html
     assert '<time datetime="2028-01-31">January 31, 2028</time> (366 days left)' in html
@@ -223,11 +172,11 @@ def test_filing_shows_the_council_deadline_and_days_left(
     ],
 )
 def test_six_months_from_31_august_end_on_the_last_day_of_february(
-    app, client, make_initiative, clock, filed_at, deadline
+    app, client, clock, filed_at, deadline, make_filed_initiative
 ):
     app.config["COUNCIL_DEADLINE_MONTHS"] = 6
     clock.set(filed_at)
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     body = client.get(f"/api/v1/initiatives/{initiative.slug}").get_json()
     assert body["council_deadline"] == deadline
     assert f'<time datetime="{deadline}">' in page(client, initiative)
@@ -257,10 +206,10 @@ def public_surfaces(client, initiative) -> dict:
     ],
 )
 def test_a_passed_deadline_is_shown_as_overdue_everywhere_from_the_next_day(
-    client, make_initiative, clock, filed_at, moment, overdue
+    client, clock, filed_at, moment, overdue, make_filed_initiative
 ):
     clock.set(filed_at)
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     clock.set(moment)
     seen = public_surfaces(client, initiative)
     for name in ("home", "page", "feed"):
@@ -271,10 +220,10 @@ def test_a_passed_deadline_is_shown_as_overdue_everywhere_from_the_next_day(
 
 
 def test_a_decided_initiative_is_no_longer_overdue(
-    client, make_initiative, make_staff, clock
+    client, make_staff, clock, make_filed_initiative
 ):
     clock.set("2027-01-31T10:00:00+01:00")
-    initiative = filed(make_initiative, clock)
+    initiative = make_filed_initiative()
     clock.set("2028-02-10T10:00:00+01:00")
     assert "Overdue" in page(client, initiative)
 
@@ -291,10 +240,10 @@ def test_a_decided_initiative_is_no_longer_overdue(
 
 
 def test_the_home_page_lists_initiatives_awaiting_the_council_after_those_open(
-    client, make_initiative, clock
+    client, make_initiative, make_filed_initiative
 ):
     make_initiative(slug="open-one")
-    filed(make_initiative, clock, slug="awaiting-one")
+    make_filed_initiative(slug="awaiting-one")
     html = client.get("/").get_data(as_text=True)
     assert html.index("Initiatives open for signing") < html.index(
         "/initiatives/open-one"

@@ -8,47 +8,34 @@ from sqlalchemy import select
 
 from petitions.extensions import db
 from petitions.models import AuditEntry, InitiativeState, Signature, SignatureState
+from petitions.models.signatures import PERSONAL_COLUMNS
 from verification.merkle import commitment, merkle_root, verify_inclusion
 
-from .conftest import body_text, confirmation_link, csrf_token, receipt_code
+from .support import body_text, csrf_token
 
-SURNAMES = ["Janssens", "Peeters", "Dubois", "Lambert", "Maes"]
-PERSONAL = [
-    "sealed",
-    "sealing_key_id",
-    "envelope_identity",
-    "envelope_code",
-    "envelope_receipt",
-    "identity_hash",
-    "email_hash",
-    "code_hash",
-]
-
-
-def signed_by(client, sign, mailbox):
-    """Return a function that signs and confirms for N people; their receipt codes.
-
-    ``first`` skips the first people of the list (they signed in an earlier call).
-    """
-
-    def build(initiative, people: int = 1, first: int = 0) -> list[str]:
-        codes = []
-        for surname in SURNAMES[first : first + people]:
-            address = f"{surname.lower()}@example.be"
-            sign(initiative, surname=surname, email=address)
-            (message,) = [m for m in mailbox() if m["To"] == address]
-            link = confirmation_link(message)
-            client.post(link, data={"csrf_token": csrf_token(client, link)})
-            receipt_mail = [m for m in mailbox() if m["To"] == address][-1]
-            codes.append(receipt_code(receipt_mail))
-        return codes
-
-    return build
+# What a signature keeps once its personal columns are emptied: the bare fact of it.
+KEPT_COLUMNS = {
+    "id",
+    "initiative_id",
+    "state",
+    "commitment",
+    "verdict",
+    "verdict_reason",
+    "withdrawn_at",
+    "language",
+    "neighbourhood",
+    "channel",
+    "mails_sent",
+    "notify_decision",
+    "created_at",
+    "confirmed_at",
+}
 
 
-@pytest.fixture
-def signed(client, sign, mailbox):
-    return signed_by(client, sign, mailbox)
+def test_every_column_of_a_signature_is_either_personal_or_kept_on_purpose():
+    columns = {column.name for column in Signature.__table__.columns}
+    assert set(PERSONAL_COLUMNS) | KEPT_COLUMNS == columns
+    assert not set(PERSONAL_COLUMNS) & KEPT_COLUMNS
 
 
 def check(client, initiative, code: str):
@@ -215,7 +202,7 @@ def test_pressing_the_button_withdraws_erases_and_the_receipt_says_withdrawn(
         select(Signature).where(Signature.state == SignatureState.withdrawn)
     )
     assert signature.withdrawn_at is not None and signature.commitment is not None
-    assert all(getattr(signature, column) is None for column in PERSONAL)
+    assert all(getattr(signature, column) is None for column in PERSONAL_COLUMNS)
     entry = db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "signature-withdrawn")
     )

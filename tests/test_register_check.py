@@ -13,7 +13,7 @@ from petitions.initiators import operations as initiator_operations
 from petitions.models import InitiativeState, Outcome, Signature
 from petitions.web.tokens import management_token
 
-from .conftest import KEY_PASSPHRASE, STAFF_PASSWORD, confirmation_link, csrf_token
+from .support import KEY_PASSPHRASE, confirmation_link, csrf_token
 
 S = InitiativeState
 HEADER = "reference,surname,first_names,birth_date,street_fr,street_nl,house_number,box,postcode"
@@ -258,16 +258,6 @@ def test_initiators_see_the_counts_per_reason_and_no_name(
 # The secretariat's pages.
 
 
-def sign_in(client, make_staff, role="secretariat"):
-    staff = make_staff(role)
-    token = csrf_token(client, "/secretariat/login")
-    client.post(
-        "/secretariat/login",
-        data={"csrf_token": token, "email": staff.email, "password": STAFF_PASSWORD},
-    )
-    return staff
-
-
 def post_action(client, initiative, route, **fields):
     page = f"/secretariat/initiatives/{initiative.slug}"
     data = {"csrf_token": csrf_token(client, page), **fields}
@@ -284,10 +274,10 @@ def key_upload(key_files):
 
 
 def test_the_secretariat_downloads_the_list_from_the_initiative_page(
-    client, filed, make_staff, key_files
+    client, filed, key_files, signed_in
 ):
     initiative = filed()
-    sign_in(client, make_staff)
+    signed_in("secretariat")
     response = post_action(
         client,
         initiative,
@@ -313,10 +303,10 @@ def test_the_secretariat_downloads_the_list_from_the_initiative_page(
     ],
 )
 def test_a_key_that_does_not_open_the_signatures_is_refused_on_its_field(
-    client, filed, make_staff, key_files, upload, passphrase, message
+    client, filed, key_files, upload, passphrase, message, signed_in
 ):
     initiative = filed()
-    sign_in(client, make_staff)
+    signed_in("secretariat")
     name = {"key": "sealing-private", "public": "sealing-public"}.get(
         upload, "dossier-private"
     )
@@ -335,10 +325,10 @@ def test_a_key_that_does_not_open_the_signatures_is_refused_on_its_field(
 
 
 def test_the_secretariat_imports_the_verdicts_and_sees_the_counts(
-    client, filed, make_staff
+    client, filed, signed_in
 ):
     initiative = filed(threshold=2)
-    sign_in(client, make_staff)
+    signed_in("secretariat")
     first, second, third = signatures(initiative)
     rows = f"S-{first.id},valid,\nS-{second.id},valid,\nS-{third.id},invalid,other\n"
     upload = (io.BytesIO(rows.encode()), "verdicts.csv")
@@ -352,10 +342,10 @@ def test_the_secretariat_imports_the_verdicts_and_sees_the_counts(
 
 
 def test_a_bad_verdict_file_gives_a_report_page_and_changes_nothing(
-    client, filed, make_staff
+    client, filed, signed_in
 ):
     initiative = filed()
-    sign_in(client, make_staff)
+    signed_in("secretariat")
     first = signatures(initiative)[0]
     rows = f"S-{first.id},valid,\nS-{first.id},maybe,\nS-42424242,valid,\n"
     upload = (io.BytesIO(rows.encode()), "verdicts.csv")
@@ -370,10 +360,10 @@ def test_a_bad_verdict_file_gives_a_report_page_and_changes_nothing(
 
 
 def test_a_verdict_file_larger_than_the_site_wide_limit_is_read(
-    client, filed, make_staff
+    client, filed, signed_in
 ):
     initiative = filed()
-    sign_in(client, make_staff)
+    signed_in("secretariat")
     rows = "".join(f"S-{n},valid,\n" for n in range(100000, 110000))
     assert len(rows) > 64 * 1024
     upload = (io.BytesIO(rows.encode()), "verdicts.csv")
@@ -387,10 +377,10 @@ def test_a_verdict_file_larger_than_the_site_wide_limit_is_read(
     "route", ["register-export", "register-import", "decision-mail"]
 )
 def test_only_the_secretariat_takes_the_key_actions(
-    client, filed, make_staff, key_files, role, route
+    client, filed, key_files, role, route, signed_in
 ):
     initiative = filed()
-    sign_in(client, make_staff, role)
+    signed_in(role)
     response = post_action(
         client, initiative, route, key=key_upload(key_files), passphrase=KEY_PASSPHRASE
     )
@@ -399,11 +389,11 @@ def test_only_the_secretariat_takes_the_key_actions(
 
 
 def test_the_decision_is_mailed_to_the_signatories_who_asked_once(
-    client, filed, make_staff, key_files, mailbox, clock
+    client, filed, key_files, mailbox, clock, signed_in
 ):
     people = [{**PEOPLE[0], "notify_decision": "y"}, PEOPLE[1]]
     initiative = filed(people)
-    staff = sign_in(client, make_staff)
+    staff = signed_in("secretariat")
     initiative_operations.record_verification(initiative, staff, 2, 0, clock.now)
     today = dates.legal_day(clock.now, "Europe/Brussels")
     initiative_operations.record_vote(
@@ -427,11 +417,11 @@ def test_the_decision_is_mailed_to_the_signatories_who_asked_once(
 
 
 def test_the_list_cannot_be_downloaded_from_the_page_before_filing(
-    client, make_initiative, sign, make_staff, key_files
+    client, make_initiative, sign, key_files, signed_in
 ):
     initiative = make_initiative()
     sign(initiative)
-    sign_in(client, make_staff)
+    signed_in("secretariat")
     response = post_action(
         client,
         initiative,

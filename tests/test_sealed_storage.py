@@ -8,7 +8,7 @@ from petitions.extensions import db
 from petitions.models import OutboxMessage, Signature
 from petitions.sealing.records import open_signature
 
-from .conftest import confirmation_link, csrf_token, receipt_code
+from .support import confirmation_link, csrf_token, receipt_code
 
 PEOPLE = [
     (

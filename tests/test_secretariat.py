@@ -18,17 +18,9 @@ from petitions.models import (
     Outcome,
 )
 
-from .conftest import STAFF_PASSWORD, csrf_token
+from .support import ALL_YES, act, csrf_token
 
 S = InitiativeState
-ROUTES = {
-    "review": "review",
-    "translation": "translation",
-    "verification": "verification",
-    "meeting": "meetings",
-    "agenda": "agenda",
-    "vote": "vote",
-}
 # Who may do what: written out here, not read from the code, so that the test can fail.
 READ_ANY_ROLE = {"secretariat.dashboard", "secretariat.initiative"}
 SECRETARIAT_ONLY = {
@@ -45,31 +37,6 @@ SECRETARIAT_ONLY = {
 }
 PRESIDENT_ONLY = {"secretariat.meeting", "secretariat.agenda"}
 SECRETARIAT_OR_PRESIDENT = {"secretariat.vote"}
-ALL_YES = {item: "yes" for item in ADMISSIBILITY_CHECKLIST}
-
-
-def sign_in(client, staff):
-    token = csrf_token(client, "/secretariat/login")
-    response = client.post(
-        "/secretariat/login",
-        data={"csrf_token": token, "email": staff.email, "password": STAFF_PASSWORD},
-    )
-    assert response.status_code == 303
-    return staff
-
-
-@pytest.fixture
-def signed_in(client, make_staff):
-    """Return a function that signs the client in with a new account of a role."""
-    return lambda role: sign_in(client, make_staff(role))
-
-
-def act(client, initiative, action, **fields):
-    """Post an action's form from the initiative page, as a browser would."""
-    page = f"/secretariat/initiatives/{initiative.slug}"
-    data = {f"{action}-{name}": value for name, value in fields.items()}
-    data[f"{action}-csrf_token"] = csrf_token(client, page)
-    return client.post(f"{page}/{ROUTES[action]}", data=data)
 
 
 @pytest.fixture
@@ -107,11 +74,11 @@ def expected_status(endpoint: str, role: str | None, method: str) -> str:
 
 @pytest.mark.parametrize("role", [None, "secretariat", "president", "viewer"])
 def test_every_secretariat_route_checks_the_role(
-    app, client, make_staff, submitted, role
+    app, client, submitted, role, signed_in
 ):
     initiative = submitted()
     if role is not None:
-        sign_in(client, make_staff(role))
+        signed_in(role)
     token = csrf_token(client, "/secretariat/" if role else "/secretariat/login")
     rules = [
         r for r in app.url_map.iter_rules() if r.endpoint.startswith("secretariat.")
@@ -378,17 +345,17 @@ def test_a_time_skipped_by_the_clock_change_is_refused(
 
 
 def test_the_agenda_then_the_vote_decide_the_initiative(
-    client, make_staff, make_initiative
+    client, make_initiative, signed_in
 ):
     initiative = make_initiative(
         representatives=1, state=S.verified, council_deadline=date(2028, 3, 10)
     )
-    sign_in(client, make_staff("president"))
+    signed_in("president")
     assert (
         act(client, initiative, "agenda", agenda_date="2027-03-29").status_code == 303
     )
     assert db.session.get(Initiative, initiative.id).state is S.with_council
-    sign_in(client, make_staff("secretariat"))
+    signed_in("secretariat")
     response = act(
         client,
         initiative,
@@ -449,13 +416,13 @@ def test_the_minutes_must_be_a_web_address(client, signed_in, make_initiative, u
 
 
 def test_the_president_cannot_review_and_the_secretariat_cannot_schedule(
-    client, make_staff, submitted, make_initiative
+    client, submitted, make_initiative, signed_in
 ):
     initiative = submitted()
-    sign_in(client, make_staff("president"))
+    signed_in("president")
     assert act(client, initiative, "review", **ALL_YES).status_code == 403
     verified = make_initiative(state=S.verified, council_deadline=date(2028, 3, 10))
-    sign_in(client, make_staff("secretariat"))
+    signed_in("secretariat")
     response = act(client, verified, "agenda", agenda_date="2027-04-01")
     assert response.status_code == 403
     db.session.expire_all()

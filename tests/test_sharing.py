@@ -7,26 +7,11 @@ import xml.etree.ElementTree as ET
 import pytest
 import segno
 
-from petitions.extensions import db
-from petitions.models import InitiativeState, Signature, SignatureState
+from petitions.models import InitiativeState
 from petitions.public.sharing import QR_BORDER, QR_ERROR
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def confirm_signatures(initiative, count):
-    for _ in range(count):
-        db.session.add(
-            Signature(
-                initiative_id=initiative.id,
-                state=SignatureState.confirmed,
-                language="fr",
-                created_at=initiative.created_at,
-                confirmed_at=initiative.created_at,
-            )
-        )
-    db.session.commit()
 
 
 def test_the_short_link_leads_to_the_initiative_page(client, make_initiative):
@@ -107,10 +92,11 @@ def test_the_qr_code_of_a_draft_is_not_found(client, make_initiative):
 
 
 def test_the_widget_shows_title_count_progress_days_left_and_sign_link(
-    client, make_initiative
+    client, make_initiative, make_signature
 ):
     initiative = make_initiative(threshold=10)
-    confirm_signatures(initiative, 4)
+    for _ in range(4):
+        make_signature(initiative)
     page = client.get(f"/initiatives/{initiative.slug}/widget?lang=nl")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -125,10 +111,10 @@ def test_the_widget_shows_title_count_progress_days_left_and_sign_link(
 
 
 def test_the_widget_says_its_link_opens_a_new_tab_and_counts_days(
-    client, make_initiative, clock
+    client, make_initiative, clock, make_signature
 ):
     initiative = make_initiative(threshold=10)
-    confirm_signatures(initiative, 1)
+    make_signature(initiative)
     text = client.get(f"/initiatives/{initiative.slug}/widget?lang=en").get_data(
         as_text=True
     )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from petitions.extensions import db
 from petitions.models import OutboxMessage, Signature, SignatureState
 
-from .conftest import confirmation_code, confirmation_link, csrf_token
+from .support import confirmation_code, confirmation_link, csrf_token
 
 
 def count(state=None) -> int:

@@ -9,7 +9,7 @@ from petitions.extensions import db
 from petitions.models import AuditEntry, Staff, StaffRole
 from petitions.secretariat.staff import StaffRefused, authenticate, create_staff
 
-from .conftest import STAFF_PASSWORD, csrf_token
+from .support import STAFF_PASSWORD, csrf_token
 
 LOGIN = "/secretariat/login"
 REFUSED = "This e-mail address and password do not open a staff account."

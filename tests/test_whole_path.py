@@ -11,9 +11,17 @@ from petitions.extensions import db
 from petitions.jobs.registry import run_job
 from petitions.models import Initiative, InitiativeState, ReminderSent, Signature
 
-from .conftest import KEY_PASSPHRASE, confirmation_link, csrf_token
-from .test_initiators import link_in, post_button, post_draft
-from .test_secretariat import ALL_YES, act, sign_in
+from .support import (
+    ALL_YES,
+    KEY_PASSPHRASE,
+    act,
+    confirmation_link,
+    csrf_token,
+    link_in,
+    post_button,
+    post_draft,
+    sign_in,
+)
 
 S = InitiativeState
 

@@ -6,7 +6,6 @@ what to install: an accessibility check that did not run must not pass.
 """
 
 import email
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,14 +16,20 @@ import pytest
 from werkzeug.serving import make_server
 
 from petitions import create_app
-from petitions.cli import SAMPLE_STREETS, import_streets
 from petitions.extensions import db
+from petitions.signing.cli import SAMPLE_STREETS, import_streets
 
-from ..conftest import STAFF_PASSWORD, Clock, _base_config, csrf_token, signatory
+from ..support import (
+    CONFIRM_LINK,
+    RECEIPT_CODE,
+    STAFF_PASSWORD,
+    Clock,
+    base_config,
+    csrf_token,
+    signatory,
+)
+from .pages import AXE, CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -34,8 +39,6 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 ROLES = ("secretariat", "president", "viewer")
-CONFIRM_LINK = re.compile(r"/confirm/[A-Za-z0-9_.\-]+")
-RECEIPT_CODE = re.compile(r"\b([A-Z2-9]{4}(?:-[A-Z2-9]{4}){4})\b")
 
 TEXTS = {
     "fr": (
@@ -241,7 +244,7 @@ def site(tmp_path_factory, key_files):
         pytest.fail("Chromium or axe-core missing: run `make browser-deps`")
     folder = tmp_path_factory.mktemp("browser-site")
     clock = Clock(datetime(2027, 3, 10, 9, 0, tzinfo=UTC))
-    config = _base_config(
+    config = base_config(
         folder, clock, f"sqlite:///{folder / 'site.sqlite3'}", key_files
     )
     config["SIGNATURE_THRESHOLD"] = 2

@@ -4,8 +4,14 @@ A page is (role or None, visit); ``visit(page, site)`` leaves the browser on it.
 """
 
 import re
+from pathlib import Path
 
-from ..conftest import STAFF_PASSWORD
+from ..support import STAFF_PASSWORD
+
+# Debian's Chromium, axe-core from npm (``make browser-deps``), and where screenshots go.
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 STAFF_STATES = ("draft", "submitted", "collecting", "filed", "verified", "decided")
 

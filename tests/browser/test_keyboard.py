@@ -2,7 +2,7 @@
 
 import re
 
-from .conftest import CONFIRM_LINK, RECEIPT_CODE
+from ..support import CONFIRM_LINK, RECEIPT_CODE
 from .pages import submit
 
 # The focused element: is it on screen, and does it show a focus ring the unfocused

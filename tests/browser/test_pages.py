@@ -7,8 +7,7 @@ widths under test-output/screenshots/ (look at them: axe does not see everything
 
 import pytest
 
-from .conftest import AXE, SCREENSHOTS
-from .pages import PAGES
+from .pages import AXE, PAGES, SCREENSHOTS
 
 AXE_RUN = """async () => {
   const results = await axe.run(document, {runOnly: {type: 'tag',

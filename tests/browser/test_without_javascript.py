@@ -1,6 +1,6 @@
 """Without JavaScript, a resident can still sign and confirm."""
 
-from .conftest import CONFIRM_LINK, RECEIPT_CODE
+from ..support import CONFIRM_LINK, RECEIPT_CODE
 from .pages import submit
 
 
