@@ -49,8 +49,13 @@ from petitions.initiators.operations import (
 from petitions.models import Initiative, InitiativeState, Representative
 from petitions.web.forms import ButtonForm
 from petitions.web.languages import current_language
-from petitions.web.tokens import read_management_token, read_representative_token
-from verification.tokens import TokenExpired, TokenInvalid
+from petitions.web.tokens import (
+    CONFIRM_REPRESENTATIVE,
+    MANAGE_INITIATIVE,
+    LinkProblem,
+    read_management_token,
+    read_representative_token,
+)
 
 bp = Blueprint("initiators", __name__)
 
@@ -76,27 +81,6 @@ def _keep_links_private(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
-
-
-class LinkProblem(Exception):
-    """A confirmation or management link that cannot be used."""
-
-    def __init__(self, purpose: str, expired: bool):
-        super().__init__(purpose)
-        self.purpose = purpose
-        self.expired = expired
-
-
-@bp.errorhandler(LinkProblem)
-def _link_problem(problem: LinkProblem):
-    return (
-        render_template(
-            "initiators/link_problem.html",
-            purpose=problem.purpose,
-            expired=problem.expired,
-        ),
-        400,
-    )
 
 
 def _refusal_message(code: str) -> str:
@@ -165,15 +149,10 @@ def draft_started():
 
 
 def _representative_of(token: str, now) -> Representative:
-    try:
-        representative_id = read_representative_token(token, now)
-    except TokenExpired:
-        raise LinkProblem("confirm", expired=True) from None
-    except TokenInvalid:
-        raise LinkProblem("confirm", expired=False) from None
+    representative_id = read_representative_token(token, now)
     representative = db.session.get(Representative, representative_id)
     if representative is None:
-        raise LinkProblem("confirm", expired=True)
+        raise LinkProblem(CONFIRM_REPRESENTATIVE, expired=True)
     return representative
 
 
@@ -227,19 +206,14 @@ def link_requested():
 
 def _managed(token: str) -> tuple[Initiative, Representative]:
     """Return the initiative and representative of a management link, or raise."""
-    try:
-        initiative_id, representative_id = read_management_token(token, clock.now())
-    except TokenExpired:
-        raise LinkProblem("manage", expired=True) from None
-    except TokenInvalid:
-        raise LinkProblem("manage", expired=False) from None
+    initiative_id, representative_id = read_management_token(token, clock.now())
     representative = db.session.get(Representative, representative_id)
     if (
         representative is None
         or representative.initiative_id != initiative_id
         or representative.confirmed_at is None
     ):
-        raise LinkProblem("manage", expired=False)
+        raise LinkProblem(MANAGE_INITIATIVE, expired=False)
     return representative.initiative, representative
 
 

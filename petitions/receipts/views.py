@@ -23,8 +23,11 @@ from petitions.receipts.operations import (
 )
 from petitions.receipts.rules import is_withdrawable
 from petitions.web.forms import ButtonForm
-from petitions.web.tokens import read_withdrawal_token
-from verification.tokens import TokenExpired, TokenInvalid
+from petitions.web.tokens import (
+    WITHDRAW_SIGNATURE,
+    LinkProblem,
+    read_withdrawal_token,
+)
 
 bp = Blueprint("receipts", __name__)
 
@@ -125,22 +128,13 @@ def withdrawal_requested(slug: str):
     return render_template("receipts/withdrawal_requested.html", initiative=initiative)
 
 
-def _token_problem(expired: bool, status: int = 400):
-    return render_template("receipts/token_problem.html", expired=expired), status
-
-
 @bp.get("/withdraw/<token>")
 def withdraw(token: str):
     """Show the one-button withdrawal page; opening the link alone changes nothing."""
-    try:
-        signature_id = read_withdrawal_token(token, clock.now())
-    except TokenExpired:
-        return _token_problem(expired=True)
-    except TokenInvalid:
-        return _token_problem(expired=False)
+    signature_id = read_withdrawal_token(token, clock.now())
     signature = db.session.get(Signature, signature_id)
     if signature is None:
-        return _token_problem(expired=False, status=410)
+        raise LinkProblem(WITHDRAW_SIGNATURE, expired=False, status=410)
     initiative = db.session.get(Initiative, signature.initiative_id)
     if signature.state is SignatureState.withdrawn:
         return redirect(url_for("receipts.withdrawn", slug=initiative.slug), code=303)
@@ -156,21 +150,18 @@ def withdraw_post(token: str):
     """Withdraw the signature of the link (a second time changes nothing)."""
     form = ButtonForm()
     if not form.validate():
-        return _token_problem(expired=False)
+        raise LinkProblem(WITHDRAW_SIGNATURE, expired=False)
     now = clock.now()
+    signature_id = read_withdrawal_token(token, now)
     try:
-        signature = withdraw_signature(read_withdrawal_token(token, now), now)
-    except TokenExpired:
-        return _token_problem(expired=True)
-    except TokenInvalid:
-        return _token_problem(expired=False)
+        signature = withdraw_signature(signature_id, now)
     except NotWithdrawable:
         db.session.rollback()
-        signature = db.session.get(Signature, read_withdrawal_token(token, now))
+        signature = db.session.get(Signature, signature_id)
         return _not_withdrawable(db.session.get(Initiative, signature.initiative_id))
     if signature is None:
         db.session.rollback()
-        return _token_problem(expired=False, status=410)
+        raise LinkProblem(WITHDRAW_SIGNATURE, expired=False, status=410)
     slug = db.session.get(Initiative, signature.initiative_id).slug
     db.session.commit()
     return redirect(url_for("receipts.withdrawn", slug=slug), code=303)

@@ -20,9 +20,12 @@ from petitions.signing.operations import (
 )
 from petitions.signing.page import render_initiative
 from petitions.web.forms import ButtonForm
-from petitions.web.tokens import read_confirmation_token
+from petitions.web.tokens import (
+    CONFIRM_SIGNATURE,
+    LinkProblem,
+    read_confirmation_token,
+)
 from verification.eligibility import EligibilityError
-from verification.tokens import TokenExpired, TokenInvalid
 
 bp = Blueprint("signing", __name__)
 
@@ -102,25 +105,13 @@ def _confirmed(confirmation: Confirmation):
     return redirect(url_for("signing.confirmed", slug=slug), code=303)
 
 
-def _token_problem(expired: bool, status: int = 400):
-    return (
-        render_template("signing/token_problem.html", expired=expired),
-        status,
-    )
-
-
 @bp.get("/confirm/<token>")
 def confirm(token: str):
     """Show the one-button page; opening the link alone confirms nothing."""
-    try:
-        signature_id, _code = read_confirmation_token(token, clock.now())
-    except TokenExpired:
-        return _token_problem(expired=True)
-    except TokenInvalid:
-        return _token_problem(expired=False)
+    signature_id, _code = read_confirmation_token(token, clock.now())
     signature = db.session.get(Signature, signature_id)
     if signature is None:
-        return _token_problem(expired=True, status=410)
+        raise LinkProblem(CONFIRM_SIGNATURE, expired=True, status=410)
     initiative = db.session.get(Initiative, signature.initiative_id)
     return render_template(
         "signing/confirm.html", form=ButtonForm(), token=token, initiative=initiative
@@ -132,18 +123,14 @@ def confirm_post(token: str):
     """Confirm the signature of the link (a second time changes nothing)."""
     form = ButtonForm()
     if not form.validate():
-        return _token_problem(expired=False)
+        raise LinkProblem(CONFIRM_SIGNATURE, expired=False)
     now = clock.now()
+    signature_id, code = read_confirmation_token(token, now)
     try:
-        signature_id, code = read_confirmation_token(token, now)
         confirmation = confirm_signature(signature_id, code, now)
-    except TokenExpired:
-        return _token_problem(expired=True)
-    except TokenInvalid:
-        return _token_problem(expired=False)
     except SignatureGone:
         db.session.rollback()
-        return _token_problem(expired=True, status=410)
+        raise LinkProblem(CONFIRM_SIGNATURE, expired=True, status=410) from None
     except NotCollecting:
         db.session.rollback()
         signature = db.session.get(Signature, signature_id)

@@ -5,13 +5,15 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from petitions.web.tokens import LinkProblem
+
 
 def _page(status: int, title: str, message: str):
     return render_template("errors/error.html", title=title, message=message), status
 
 
 def register(app) -> None:
-    """Map HTTP errors to friendly pages."""
+    """Map HTTP errors and unusable links to friendly pages."""
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
@@ -23,6 +25,14 @@ def register(app) -> None:
                 "site. Please go back, reload the page and send the form again."
             ),
         )
+
+    @app.errorhandler(LinkProblem)
+    def _link_problem(problem: LinkProblem):
+        # One page for every link from an e-mail; its advice depends on the link's use.
+        page = render_template(
+            "errors/link_problem.html", purpose=problem.purpose, expired=problem.expired
+        )
+        return page, problem.status
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error):

@@ -1,8 +1,15 @@
-"""The app's token services, one per purpose, keyed from the configuration."""
+"""The app's token services, one per purpose, keyed from the configuration.
+
+Reading a link's token either returns what it carries or raises LinkProblem, which
+web/errors.py answers with the one "link problem" page, worded for the link's purpose.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app
 
-from verification.tokens import TokenInvalid, TokenService
+from verification.tokens import TokenExpired, TokenInvalid, TokenService
 
 CONFIRM_SIGNATURE = "confirm-signature"
 
@@ -11,6 +18,31 @@ CONFIRM_REPRESENTATIVE = "confirm-representative"
 MANAGE_INITIATIVE = "manage-initiative"
 
 WITHDRAW_SIGNATURE = "withdraw-signature"
+
+
+class LinkProblem(Exception):
+    """A link from an e-mail that cannot be used: too old, cut or forged, or to nothing.
+
+    ``purpose`` is the token service's (it chooses the page's advice); ``expired`` says
+    whether the link was authentic but too old (or its signature is gone).
+    """
+
+    def __init__(self, purpose: str, *, expired: bool, status: int = 400):
+        super().__init__(purpose)
+        self.purpose = purpose
+        self.expired = expired
+        self.status = status
+
+
+@contextmanager
+def _reading(purpose: str) -> Iterator[None]:
+    """Turn the token errors of a link of ``purpose`` into LinkProblem."""
+    try:
+        yield
+    except TokenExpired:
+        raise LinkProblem(purpose, expired=True) from None
+    except TokenInvalid:
+        raise LinkProblem(purpose, expired=False) from None
 
 
 def token_service(purpose: str) -> TokenService:
@@ -32,14 +64,15 @@ def confirmation_token(signature_id: int, code: str, now) -> str:
 
 
 def read_confirmation_token(token: str, now) -> tuple[int, str]:
-    """Return (signature id, code) of a confirmation token, or raise a token error."""
-    payload = token_service(CONFIRM_SIGNATURE).loads(
-        token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
-    )
-    code = payload.get("code")
-    if not isinstance(code, str):
-        raise TokenInvalid("no code in token")
-    return signature_id_of(payload), code
+    """Return (signature id, code) of a confirmation token, or raise LinkProblem."""
+    with _reading(CONFIRM_SIGNATURE):
+        payload = token_service(CONFIRM_SIGNATURE).loads(
+            token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+        )
+        code = payload.get("code")
+        if not isinstance(code, str):
+            raise TokenInvalid("no code in token")
+        return signature_id_of(payload), code
 
 
 def signature_id_of(payload: dict) -> int:
@@ -63,11 +96,12 @@ def representative_token(representative_id: int, now) -> str:
 
 
 def read_representative_token(token: str, now) -> int:
-    """Return the representative id of a confirmation token, or raise a token error."""
-    payload = token_service(CONFIRM_REPRESENTATIVE).loads(
-        token, max_age=current_app.config["REPRESENTATIVE_LINK_MAX_AGE"], now=now
-    )
-    return _int_field(payload, "rep")
+    """Return the representative id of a confirmation token, or raise LinkProblem."""
+    with _reading(CONFIRM_REPRESENTATIVE):
+        payload = token_service(CONFIRM_REPRESENTATIVE).loads(
+            token, max_age=current_app.config["REPRESENTATIVE_LINK_MAX_AGE"], now=now
+        )
+        return _int_field(payload, "rep")
 
 
 def management_token(initiative_id: int, representative_id: int, now) -> str:
@@ -78,11 +112,13 @@ def management_token(initiative_id: int, representative_id: int, now) -> str:
 
 
 def read_management_token(token: str, now) -> tuple[int, int]:
-    """Return (initiative id, representative id) of a management link, or raise."""
-    payload = token_service(MANAGE_INITIATIVE).loads(
-        token, max_age=current_app.config["MANAGEMENT_LINK_MAX_AGE"], now=now
-    )
-    return _int_field(payload, "ini"), _int_field(payload, "rep")
+    """Return (initiative id, representative id) of a management link, or raise
+    LinkProblem."""
+    with _reading(MANAGE_INITIATIVE):
+        payload = token_service(MANAGE_INITIATIVE).loads(
+            token, max_age=current_app.config["MANAGEMENT_LINK_MAX_AGE"], now=now
+        )
+        return _int_field(payload, "ini"), _int_field(payload, "rep")
 
 
 def withdrawal_token(signature_id: int, now) -> str:
@@ -91,8 +127,9 @@ def withdrawal_token(signature_id: int, now) -> str:
 
 
 def read_withdrawal_token(token: str, now) -> int:
-    """Return the signature id of a withdrawal link, or raise a token error."""
-    payload = token_service(WITHDRAW_SIGNATURE).loads(
-        token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
-    )
-    return _int_field(payload, "sig")
+    """Return the signature id of a withdrawal link, or raise LinkProblem."""
+    with _reading(WITHDRAW_SIGNATURE):
+        payload = token_service(WITHDRAW_SIGNATURE).loads(
+            token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+        )
+        return _int_field(payload, "sig")
