@@ -16,8 +16,7 @@ from petitions.initiatives.rules import (
     has_reached_threshold,
     retention_ends,
 )
-from petitions.mail.outbox import enqueue
-from petitions.mail.recipients import staff_with
+from petitions.mail.recipients import mail_representatives, mail_staff
 from petitions.models import (
     Initiative,
     InitiativeState,
@@ -87,24 +86,14 @@ def notify_threshold_reached(now: datetime) -> dict:
         ).rowcount
         if not claimed:
             continue
-        for representative in initiative.representatives:
-            enqueue(
-                "threshold-reached",
-                representative.language,
-                representative.email,
-                now,
-                initiative_id=initiative.id,
-                representative_id=representative.id,
-            )
-        for staff in staff_with(StaffRole.secretariat):
-            enqueue(
-                "threshold-reached",
-                "fr",
-                staff.email,
-                now,
-                initiative_id=initiative.id,
-                staff=True,
-            )
+        mail_representatives(initiative, "threshold-reached", now)
+        mail_staff(
+            (StaffRole.secretariat,),
+            "threshold-reached",
+            now,
+            initiative_id=initiative.id,
+            staff=True,
+        )
         audit.record(SYSTEM, "threshold-reached", now, initiative, public=True)
         notified += 1
     return {"notified": notified}
@@ -121,7 +110,6 @@ def send_council_reminders(now: datetime) -> dict:
         )
     ).all()
     sent = 0
-    recipients = staff_with(StaffRole.secretariat, StaffRole.president)
     for initiative in waiting:
         due = due_reminder(initiative.council_deadline, today, offsets)
         if due is None:
@@ -141,16 +129,14 @@ def send_council_reminders(now: datetime) -> dict:
                 )
         except IntegrityError:
             continue
-        for staff in recipients:
-            enqueue(
-                "council-reminder",
-                "fr",
-                staff.email,
-                now,
-                initiative_id=initiative.id,
-                kind=kind,
-                deadline=initiative.council_deadline.isoformat(),
-            )
+        mail_staff(
+            (StaffRole.secretariat, StaffRole.president),
+            "council-reminder",
+            now,
+            initiative_id=initiative.id,
+            kind=kind,
+            deadline=initiative.council_deadline.isoformat(),
+        )
         sent += 1
     return {"sent": sent}
 

@@ -29,7 +29,7 @@ from petitions.initiatives.rules import (
 )
 from petitions.initiators.rules import is_representatives_count
 from petitions.mail.outbox import enqueue
-from petitions.mail.recipients import staff_with
+from petitions.mail.recipients import mail_representatives, mail_staff
 from petitions.models import (
     Initiative,
     InitiativeState,
@@ -83,15 +83,7 @@ def create_draft(
     ]
     db.session.add(initiative)
     db.session.flush()
-    for representative in initiative.representatives:
-        enqueue(
-            "confirm-representative",
-            representative.language,
-            representative.email,
-            now,
-            initiative_id=initiative.id,
-            representative_id=representative.id,
-        )
+    mail_representatives(initiative, "confirm-representative", now)
     audit.record("initiators", "draft-created", now, initiative)
     return initiative
 
@@ -161,14 +153,12 @@ def submit_initiative(initiative: Initiative, now, actor: str) -> None:
         raise TransitionRefused("blackout")
     initiative.submitted_at = now
     move_to(initiative, S.submitted, now, actor, "submitted")
-    for staff in staff_with(StaffRole.secretariat):
-        enqueue(
-            "staff-initiative-submitted",
-            "fr",
-            staff.email,
-            now,
-            initiative_id=initiative.id,
-        )
+    mail_staff(
+        (StaffRole.secretariat,),
+        "staff-initiative-submitted",
+        now,
+        initiative_id=initiative.id,
+    )
 
 
 def withdraw_initiative(

@@ -16,8 +16,7 @@ from markupsafe import Markup
 from petitions import clock
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.mail.outbox import enqueue
-from petitions.mail.recipients import staff_with
+from petitions.mail.recipients import mail_staff
 from petitions.models import StaffRole
 from petitions.public.forms import FeedbackForm
 from petitions.web.languages import current_language
@@ -32,9 +31,6 @@ ACCESSIBILITY_EMAIL = "accessibility@example.brussels"
 
 OMBUDSMAN_SITE = "https://www.ombudsman.be/"
 
-# Staff read feedback in French, the City's first administrative language here.
-STAFF_MAIL_LANGUAGE = "fr"
-
 
 @dataclass
 class Feedback:
@@ -48,29 +44,26 @@ class Feedback:
 
 def receive_feedback(feedback: Feedback, now: datetime) -> int:
     """Mail the feedback to every secretariat member; audit it; return the mails queued."""
-    staff = staff_with(StaffRole.secretariat)
-    for member in staff:
-        enqueue(
-            "feedback",
-            STAFF_MAIL_LANGUAGE,
-            member.email,
-            now,
-            feedback_text=feedback.message,
-            feedback_page=feedback.page,
-            reply_to=feedback.reply_to,
-            reply_language=feedback.language,
-        )
+    recipients = mail_staff(
+        (StaffRole.secretariat,),
+        "feedback",
+        now,
+        feedback_text=feedback.message,
+        feedback_page=feedback.page,
+        reply_to=feedback.reply_to,
+        reply_language=feedback.language,
+    )
     # Recorded in every case, so that feedback sent while nobody holds the secretariat
     # role is not lost silently; never the message or the address (personal data).
     audit.record(
         "public",
         "feedback-received",
         now,
-        recipients=len(staff),
+        recipients=recipients,
         reply_wanted=bool(feedback.reply_to),
         language=feedback.language,
     )
-    return len(staff)
+    return recipients
 
 
 @bp.get("/accessibility")
