@@ -27,7 +27,9 @@ FORMAT_VERSION = 1
 MANIFEST, SIGNATURE = "manifest.json", "manifest.sig"
 SIGNATURES_CSV, PDF, OPARL = "signatures.csv", "dossier.pdf", "oparl-paper.json"
 MERKLE_ALGORITHM = "RFC 6962 SHA-256, leaf = commitment"
-CSV_COLUMNS = (
+# A signature's reference and who signed: the columns the population register checks
+# (the list sent to it has these alone) and the first ones of the dossier's list.
+PERSON_COLUMNS = (
     "reference",
     "surname",
     "first_names",
@@ -37,6 +39,9 @@ CSV_COLUMNS = (
     "house_number",
     "box",
     "postcode",
+)
+CSV_COLUMNS = (
+    *PERSON_COLUMNS,
     "channel",
     "confirmed_at",
     "verdict",

@@ -22,20 +22,8 @@ from petitions.initiatives.labels import REASONS
 from petitions.initiatives.operations import TransitionRefused, record_verification
 from petitions.models import Initiative, InitiativeState, Signature, Staff
 from petitions.sealing.records import counted_signatures_query, open_signature
-from verification.dossier import csv_cell
+from verification.dossier import PERSON_COLUMNS, csv_cell
 from verification.keys import key_id
-
-EXPORT_COLUMNS = (
-    "reference",
-    "surname",
-    "first_names",
-    "birth_date",
-    "street_fr",
-    "street_nl",
-    "house_number",
-    "box",
-    "postcode",
-)
 
 VERDICT_COLUMNS = ("reference", "verdict", "reason")
 
@@ -83,7 +71,7 @@ def _export_row(signature: Signature, private_keys: list) -> list[str]:
     # A signature whose record was purged has nothing to check: its row says so by
     # being empty, and the population service answers "unreadable".
     record = open_signature(signature, private_keys) if signature.sealed else {}
-    cells = [str(record.get(column) or "") for column in EXPORT_COLUMNS[1:]]
+    cells = [str(record.get(column) or "") for column in PERSON_COLUMNS[1:]]
     return [reference(signature), *(csv_cell(cell) for cell in cells)]
 
 
@@ -99,7 +87,7 @@ def export_lines(initiative: Initiative, private_keys: list) -> Iterator[str]:
         raise MissingKeys(missing)
 
     def lines() -> Iterator[str]:
-        yield _csv_line(EXPORT_COLUMNS)
+        yield _csv_line(PERSON_COLUMNS)
         query = counted_signatures_query(initiative).execution_options(yield_per=1000)
         for signature in db.session.scalars(query):
             yield _csv_line(_export_row(signature, private_keys))
