@@ -3,20 +3,23 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import AnyOf, ValidationError
+from wtforms import SelectField
+from wtforms.validators import ValidationError
 
 from petitions.initiatives.operations import TextInput
 from petitions.initiatives.rules import TEXT_LANGUAGES
 from petitions.initiators.operations import RepresentativeInput
-from petitions.web.forms import long_text_field, normalised_email, text_field
+from petitions.web.forms import (
+    language_field,
+    long_text_field,
+    normalised_email,
+    text_field,
+)
 from verification.addresses import comparable_address
 
 TEXT_PARTS = ("title", "summary", "body")
 
 REPRESENTATIVE_ROWS = (1, 2, 3)
-
-REPRESENTATIVE_LANGUAGES = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
 
 
 class TextsForm(FlaskForm):
@@ -94,21 +97,6 @@ class TextsForm(FlaskForm):
         return texts
 
 
-def _language_field(label) -> SelectField:
-    return SelectField(
-        label,
-        choices=[SelectChoice(code, name) for code, name in REPRESENTATIVE_LANGUAGES],
-        # Checked by AnyOf, whose message is ours (WTForms' own is not translated here).
-        validate_choice=False,
-        validators=[
-            AnyOf(
-                [code for code, _name in REPRESENTATIVE_LANGUAGES],
-                message=_l("Please choose a language."),
-            )
-        ],
-    )
-
-
 class DraftForm(TextsForm):
     """A new draft: its texts and one to three representatives."""
 
@@ -118,22 +106,28 @@ class DraftForm(TextsForm):
     rep1_email = text_field(
         _l("E-mail address of representative %(num)d", num=1), 254, type="email"
     )
-    rep1_language = _language_field(
-        _l("E-mail language of representative %(num)d", num=1)
+    rep1_language = language_field(
+        SelectField,
+        _l("E-mail language of representative %(num)d", num=1),
+        required=False,
     )
     rep2_name = text_field(_l("Name of representative %(num)d", num=2), 100)
     rep2_email = text_field(
         _l("E-mail address of representative %(num)d", num=2), 254, type="email"
     )
-    rep2_language = _language_field(
-        _l("E-mail language of representative %(num)d", num=2)
+    rep2_language = language_field(
+        SelectField,
+        _l("E-mail language of representative %(num)d", num=2),
+        required=False,
     )
     rep3_name = text_field(_l("Name of representative %(num)d", num=3), 100)
     rep3_email = text_field(
         _l("E-mail address of representative %(num)d", num=3), 254, type="email"
     )
-    rep3_language = _language_field(
-        _l("E-mail language of representative %(num)d", num=3)
+    rep3_language = language_field(
+        SelectField,
+        _l("E-mail language of representative %(num)d", num=3),
+        required=False,
     )
 
     def row(self, number: int) -> tuple:

@@ -26,12 +26,16 @@ from wtforms.validators import (
 )
 
 from petitions import dates
-from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
+from petitions.initiatives.labels import OUTCOME_LABELS
+from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST, TEXT_LANGUAGES
+from petitions.models import Outcome
 from petitions.web.forms import long_text_field, text_field, with_parse_message
+from petitions.web.languages import LANGUAGE_NAMES
 
-TEXT_LANGUAGES = (SelectChoice("fr", "Français"), SelectChoice("nl", "Nederlands"))
-
-OUTCOMES = ("adopted", "amended", "rejected")
+# The council's outcomes, in the words the public pages use for them.
+OUTCOME_CHOICES = [
+    SelectChoice(outcome.value, OUTCOME_LABELS[outcome.value]) for outcome in Outcome
+]
 
 
 def day_field(label, required) -> DateField:
@@ -157,11 +161,11 @@ class ReviewForm(FlaskForm):
 class TranslationForm(FlaskForm):
     language = RadioField(
         _l("Language of this text"),
-        choices=TEXT_LANGUAGES,
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in TEXT_LANGUAGES],
         validate_choice=False,
         validators=[
             InputRequired(_l("Please choose French or Dutch.")),
-            AnyOf(("fr", "nl"), message=_l("Please choose French or Dutch.")),
+            AnyOf(TEXT_LANGUAGES, message=_l("Please choose French or Dutch.")),
         ],
     )
     title = text_field(_l("Title"), 200, _l("Please enter the title."))
@@ -232,15 +236,14 @@ class VoteForm(FlaskForm):
     )
     outcome = RadioField(
         _l("Outcome"),
-        choices=[
-            SelectChoice("adopted", _l("Adopted")),
-            SelectChoice("amended", _l("Adopted with amendments")),
-            SelectChoice("rejected", _l("Rejected")),
-        ],
+        choices=OUTCOME_CHOICES,
         validate_choice=False,
         validators=[
             InputRequired(_l("Please choose the outcome.")),
-            AnyOf(OUTCOMES, message=_l("Please choose the outcome.")),
+            AnyOf(
+                [choice.value for choice in OUTCOME_CHOICES],
+                message=_l("Please choose the outcome."),
+            ),
         ],
     )
     minutes_url = text_field(

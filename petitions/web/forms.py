@@ -17,6 +17,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from petitions.web.languages import LANGUAGE_NAMES
 from verification.addresses import InvalidAddress, checked_address
 
 # New lines and tabs belong in a long text; other control characters never do.
@@ -104,21 +105,20 @@ def long_text_field(
     )
 
 
-LANGUAGE_CHOICES = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
+def language_field(field_class, label, *, required: bool = True):
+    """Return a choice of fr, nl or en (each named in its own language), with our message.
 
-
-def language_field(field_class, label):
-    """Return a choice of fr, nl or en (each named in its own language), with our message."""
-    codes = tuple(code for code, _name in LANGUAGE_CHOICES)
+    ``required=False`` is for a choice within an optional part of a form (a second
+    representative): the choice is checked, but not announced as required.
+    """
+    message = _l("Please choose a language.")
+    validators = [InputRequired(message)] if required else []
     return field_class(
         label,
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_CHOICES],
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         # The choice is checked by AnyOf, whose message is ours (WTForms' own is not).
         validate_choice=False,
-        validators=[
-            InputRequired(_l("Please choose a language.")),
-            AnyOf(codes, message=_l("Please choose a language.")),
-        ],
+        validators=[*validators, AnyOf(tuple(LANGUAGE_NAMES), message=message)],
     )
 
 
