@@ -21,6 +21,7 @@ from petitions.sealing.records import seal_signature
 from petitions.signing.rules import (
     address_has_room,
     is_open_for_signing,
+    may_resend_confirmation,
     pending_cutoff,
 )
 from petitions.signing.streets import segments_for
@@ -213,7 +214,7 @@ def _answer_repeat(
     # Pending: send the confirmation again, to the address first given (a stranger
     # must not be able to redirect someone's confirmation to their own mailbox). The
     # repeat brings the identity, which opens the envelope of that address.
-    if existing.mails_sent > current_app.config["CONFIRMATION_MAX_RESENDS"]:
+    if not may_resend_confirmation(existing.mails_sent):
         return
     try:
         address = open_(

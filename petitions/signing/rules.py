@@ -32,3 +32,11 @@ def address_has_room(people_with_address: int) -> bool:
     A household shares an address: a few people may, a crowd of invented ones may not.
     """
     return people_with_address < current_app.config["MAX_SIGNATURES_PER_EMAIL"]
+
+
+def may_resend_confirmation(mails_sent: int) -> bool:
+    """Say whether a pending signature's confirmation may be sent once more.
+
+    Signing again while pending sends the link again, a few times, not without end.
+    """
+    return mails_sent <= current_app.config["CONFIRMATION_MAX_RESENDS"]

@@ -3,6 +3,8 @@
 from flask import current_app, request
 from flask_babel import format_date, format_number, format_time, get_locale
 
+from petitions import dates
+
 LANGUAGE_COOKIE = "lang"
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
@@ -19,7 +21,7 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     """Return the legal time zone: every date shown is a Brussels date."""
-    return current_app.config["TIMEZONE"]
+    return dates.zone()
 
 
 def current_language() -> str:
