@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -167,12 +168,21 @@ def test_the_scheduler_process_starts_and_stops(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    # Wait for the line that says it runs (however slow the machine), then stop it; a
+    # process that never gets there is killed after a minute and the test fails.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    lines = []
     try:
-        with pytest.raises(subprocess.TimeoutExpired):
-            process.wait(timeout=3)
-    finally:
+        for raw in process.stdout:
+            lines.append(raw.decode())
+            if "scheduler running:" in lines[-1]:
+                break
         process.terminate()
-        output = process.communicate(timeout=10)[0].decode()
+        lines.append(process.communicate(timeout=20)[0].decode())
+    finally:
+        watchdog.cancel()
+    output = "".join(lines)
     assert (
         "scheduler running: deliver-outbox, expire-pending-signatures, close-ended-collections"
         in output
