@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from . import INITIATIVE_PATH
 
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-SESSION_COOKIE = re.compile(r"(?:^|,\s*)session=([^;]+)")
+# The session cookie as "name=value" (__Host-session in production settings).
+SESSION_COOKIE = re.compile(r"(?:^|,\s*)((?:__Host-)?session=[^;]+)")
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 

@@ -24,7 +24,7 @@ def _connection_main(job: tuple) -> dict:
         lines = Path(tokens_file).read_text().split()
         tokens = lines[connection_id::connections]
     session = open_session(connection) if scenario != "hello" else None
-    headers = {**FORM, "Cookie": f"session={session.cookie}"} if session else {}
+    headers = {**FORM, "Cookie": session.cookie} if session else {}
     expected = 200 if scenario == "hello" else 303
     latencies, statuses, ok, errors, exhausted = [], {}, 0, 0, 0
     start = time.monotonic()

@@ -87,7 +87,7 @@ function init(args)
   cookie, csrf = lines_of(args[2])[id + 1]:match("^([^\t]+)\t(.+)$")
   -- wrk.format() uses the headers it is given instead of wrk.headers, not with them.
   post_headers = {
-    ["Cookie"] = "session=" .. cookie,
+    ["Cookie"] = cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }
   family = letters(tag * 1000 + id)

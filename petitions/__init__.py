@@ -25,7 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
-    _refuse_default_secrets(app)
+    _refuse_weak_secrets(app)
+    _secure_cookies(app)
 
     from petitions.extensions import babel, csrf, db, migrate
     from petitions.web import caching, errors, headers, languages
@@ -109,12 +110,43 @@ def _fill_instance_defaults(app: Flask) -> None:
         app.config["CLOCK"] = utcnow
 
 
-def _refuse_default_secrets(app: Flask) -> None:
-    if app.debug or app.testing or app.config.get("DEVELOPMENT"):
+def is_development(app: Flask) -> bool:
+    """Say whether this is a developer's machine or the tests (``DEVELOPMENT``).
+
+    ``--debug`` does not make it one: a production configuration stays checked.
+    """
+    return app.testing or bool(app.config.get("DEVELOPMENT"))
+
+
+def weak_secret_problem(value) -> str | None:
+    """Say what is wrong with a secret key, or None when it will do."""
+    if value in (None, "", default_config.DEFAULT_SECRET):
+        return "is the development default"
+    if str(value).startswith(default_config.SAMPLE_SECRET_PREFIX):
+        return "is the sample's placeholder"
+    if len(str(value).encode()) < default_config.MIN_SECRET_BYTES:
+        return f"is shorter than {default_config.MIN_SECRET_BYTES} bytes"
+    return None
+
+
+def _refuse_weak_secrets(app: Flask) -> None:
+    if is_development(app):
         return
     for key in ("SECRET_KEY", "IDENTITY_KEY"):
-        if app.config.get(key) in (None, "", default_config.DEFAULT_SECRET):
+        problem = weak_secret_problem(app.config.get(key))
+        if problem:
             raise ConfigurationError(
-                f"{key} is the development default; set it in instance/config.py "
-                f"or PETITIONS_{key} (make run writes fresh secrets for development)."
+                f"{key} {problem}; set a long random value in instance/config.py or "
+                f"PETITIONS_{key} (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))' makes one)."
             )
+
+
+def _secure_cookies(app: Flask) -> None:
+    # Outside development every cookie is Secure and __Host- prefixed: sent over HTTPS
+    # only, to this host only, and no subdomain or plain-HTTP page can plant one.
+    if is_development(app):
+        return
+    app.config["SESSION_COOKIE_SECURE"] = True
+    if app.config["SESSION_COOKIE_NAME"] == "session":
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"

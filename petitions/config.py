@@ -35,6 +35,8 @@ BABEL_TRANSLATION_DIRECTORIES = "../translations"
 # sends it to MAIL_SERVER:MAIL_PORT.
 MAIL_TRANSPORT = "file"
 MAIL_FILE_DIRECTORY = None  # instance/mail by default
+# Mail files (the "file" transport) hold addresses and links: deleted after these days.
+MAIL_FILE_RETENTION_DAYS = 7
 MAIL_SERVER = "localhost"
 MAIL_PORT = 25
 MAIL_USE_STARTTLS = False
@@ -54,6 +56,17 @@ MAX_FORM_MEMORY_SIZE = 64 * 1024
 WTF_CSRF_TIME_LIMIT = 4 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
+# Flask-WTF's HTTPS check wants a Referer naming this site on every form post; the pages
+# whose path holds a token send none (Referrer-Policy: no-referrer). Cross-site posts are
+# refused by the CSRF token, the __Host- session cookie and the Sec-Fetch-Site check
+# instead (petitions/web/headers.py).
+WTF_CSRF_SSL_STRICT = False
+
+# Outside DEVELOPMENT (a developer's machine: `make run` sets it in the instance config)
+# cookies are Secure and __Host- prefixed, and weak secrets refuse to start.
+DEVELOPMENT = False
+MIN_SECRET_BYTES = 32
+SAMPLE_SECRET_PREFIX = "change-me"
 
 # The initiative's life (issue: initiators, secretariat and the council's clock).
 MANAGEMENT_LINK_MAX_AGE = int(timedelta(days=30).total_seconds())

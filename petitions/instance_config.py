@@ -10,6 +10,8 @@ TEMPLATE = """\
 SECRET_KEY = {secret_key!r}
 IDENTITY_KEY = {identity_key!r}
 MAIL_TRANSPORT = "file"
+# A developer's machine: plain cookies over http://127.0.0.1. Never in production.
+DEVELOPMENT = True
 """
 
 

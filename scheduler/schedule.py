@@ -13,4 +13,6 @@ SCHEDULE: dict[str, int] = {
     # Hourly, though it publishes once a day: a missed hour (or a stopped scheduler)
     # still gets the day's entry out on the next run.
     "publish-count-log": 3600,
+    # Mail files of the embedded default, deleted once MAIL_FILE_RETENTION_DAYS old.
+    "prune-mail-files": 3600,
 }

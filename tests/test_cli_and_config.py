@@ -1,5 +1,6 @@
 """Commands, configuration and the scheduler."""
 
+import json
 import os
 import subprocess
 import sys
@@ -157,8 +158,8 @@ def test_the_scheduler_table_names_only_existing_jobs_and_runs_them(
 def test_the_scheduler_process_starts_and_stops(tmp_path):
     env = {
         **os.environ,
-        "PETITIONS_SECRET_KEY": '"x-secret"',
-        "PETITIONS_IDENTITY_KEY": '"y-secret"',
+        "PETITIONS_SECRET_KEY": json.dumps("x-secret-" + "x" * 32),
+        "PETITIONS_IDENTITY_KEY": json.dumps("y-secret-" + "y" * 32),
         "PETITIONS_SQLALCHEMY_DATABASE_URI": f'"sqlite:///{tmp_path}/s.sqlite3"',
     }
     process = subprocess.Popen(

@@ -72,6 +72,7 @@ def rewrite(path, name, content: bytes | None, extra: dict | None = None):
 
 
 def test_an_exported_dossier_verifies_and_records_its_root(app, dossier, filed):
+    assert dossier.stat().st_mode & 0o777 == 0o600
     result = verify(app, dossier)
     manifest = json.loads(member(dossier, "manifest.json"))
     assert result.exit_code == 0, result.output

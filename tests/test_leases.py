@@ -54,8 +54,8 @@ def test_two_scheduler_processes_started_together_never_share_a_job(app, databas
     db.session.close()
     env = {
         **os.environ,
-        "PETITIONS_SECRET_KEY": json.dumps("lease-test-secret"),
-        "PETITIONS_IDENTITY_KEY": json.dumps("lease-test-identity"),
+        "PETITIONS_SECRET_KEY": json.dumps("lease-test-secret-" + "s" * 32),
+        "PETITIONS_IDENTITY_KEY": json.dumps("lease-test-identity-" + "i" * 32),
         "PETITIONS_SQLALCHEMY_DATABASE_URI": json.dumps(database_url),
         "PETITIONS_MAIL_FILE_DIRECTORY": json.dumps(app.config["MAIL_FILE_DIRECTORY"]),
         "PETITIONS_SCHEDULE_OVERRIDES": json.dumps(dict.fromkeys(SCHEDULE, 1)),

@@ -86,6 +86,8 @@ def test_the_export_lists_every_counted_signature_with_its_names_and_address(
     initiative = filed()
     result, text = export(app, initiative, key_files, tmp_path)
     assert result.exit_code == 0, result.output
+    # The list names every signatory: no other user of the machine may read it.
+    assert (tmp_path / "list.csv").stat().st_mode & 0o777 == 0o600
     lines = text.splitlines()
     assert lines[0] == HEADER
     rows = list(csv.reader(lines[1:]))

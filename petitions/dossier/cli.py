@@ -15,6 +15,7 @@ from petitions.cli_options import (
 )
 from petitions.dossier.export import DossierRefused, export_dossier, signature_count
 from petitions.extensions import db
+from petitions.private_files import open_private
 from verification.dossier import DossierMismatch, verify_dossier
 from verification.keys import KeyFileError, load_public_key
 
@@ -54,12 +55,11 @@ def dossier_export(
     partial = out_file.with_name(out_file.name + ".partial")
     try:
         with (
-            partial.open("wb") as handle,
+            open_private(partial) as handle,
             click.progressbar(
                 length=signature_count(initiative), label="signatures"
             ) as bar,
         ):
-            partial.chmod(0o600)
             result = export_dossier(
                 initiative, sealing, signing, handle, parse_now(None), "cli", bar.update
             )

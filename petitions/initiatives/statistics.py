@@ -184,5 +184,5 @@ def sent_mails(initiative: Initiative) -> list[SentMail]:
 
 
 # The chart's drawing area, in viewBox units. The SVG takes the width of its container
-# up to CHART_MAX_WIDTH: on a 360 px phone the labels stay about 13 px high, on a wide
+# up to 32rem (.chart in style.css): on a 360 px phone the labels stay about 13 px high, on a wide
 # screen they do not grow past about 21 px.

@@ -12,7 +12,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 CHART_WIDTH, CHART_HEIGHT = 360, 220
-CHART_MAX_WIDTH = "32rem"
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 44, 10, 14, 40
 FONT_SIZE = 15
 TEMPLATE = "initiators/_chart.svg.html"
@@ -73,7 +72,6 @@ class ChartLayout:
     description: str
     width: int
     height: int
-    max_width: str
     font_size: int
     plot_left: float
     plot_right: float
@@ -154,7 +152,6 @@ def chart_layout(
         description=description,
         width=CHART_WIDTH,
         height=CHART_HEIGHT,
-        max_width=CHART_MAX_WIDTH,
         font_size=FONT_SIZE,
         plot_left=MARGIN_LEFT,
         plot_right=CHART_WIDTH - MARGIN_RIGHT,

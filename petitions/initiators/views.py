@@ -76,10 +76,9 @@ def _allow_long_texts(endpoint, values):
 
 @bp.after_request
 def _keep_links_private(response):
-    # The paths carry management and confirmation tokens: no caching, and no Referer
-    # to other sites (same-origin still sends it here, which CSRF checks need on HTTPS).
+    # The paths carry management and confirmation tokens: no caching (web/headers.py
+    # keeps them out of Referer headers).
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

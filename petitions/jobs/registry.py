@@ -7,6 +7,7 @@ domain function that does the sweep and returns what it did, for the log and the
 from collections.abc import Callable
 from datetime import datetime
 
+from petitions.database import checkpoint
 from petitions.extensions import db
 from petitions.initiatives.count_log import publish_count_log
 from petitions.initiatives.sweeps import (
@@ -15,7 +16,7 @@ from petitions.initiatives.sweeps import (
     purge_personal_data,
     send_council_reminders,
 )
-from petitions.mail.outbox import deliver_outbox
+from petitions.mail.outbox import deliver_outbox, prune_mail_files
 from petitions.signing.operations import expire_pending_signatures
 
 JOBS: dict[str, Callable[[datetime], dict]] = {
@@ -26,6 +27,16 @@ JOBS: dict[str, Callable[[datetime], dict]] = {
     "send-council-reminders": send_council_reminders,
     "purge-personal-data": purge_personal_data,
     "publish-count-log": publish_count_log,
+    "prune-mail-files": prune_mail_files,
+}
+
+# The jobs that erase personal data, and the figure of their result that says they
+# erased some: then SQLite's write-ahead log is emptied, or it would keep the erased
+# pages (petitions/database.py).
+ERASING_JOBS = {
+    "deliver-outbox": "sent",
+    "expire-pending-signatures": "deleted",
+    "purge-personal-data": "purged",
 }
 
 
@@ -37,4 +48,7 @@ def run_job(name: str, now: datetime) -> dict:
     except Exception:
         db.session.rollback()
         raise
+    if name in ERASING_JOBS and result.get(ERASING_JOBS[name]):
+        # The commit gave the session's connection back: no transaction holds the log.
+        checkpoint(db.engine)
     return result

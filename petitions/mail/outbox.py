@@ -14,6 +14,7 @@ from sqlalchemy import select
 from petitions.extensions import db
 from petitions.mail.context import build_context
 from petitions.models import OutboxMessage
+from petitions.private_files import open_private
 
 logger = logging.getLogger(__name__)
 
@@ -78,15 +79,15 @@ def render_message(message: OutboxMessage, now: datetime) -> EmailMessage:
 
 
 class FileTransport:
-    """Write each mail as an .eml file (the embedded default)."""
+    """Write each mail as an .eml file (the embedded default), readable by its owner only."""
 
     def __init__(self, directory: str):
         self.directory = directory
-        os.makedirs(directory, exist_ok=True)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
 
     def send(self, message_id: int, email: EmailMessage) -> None:
         path = os.path.join(self.directory, f"{message_id:08d}.eml")
-        with open(path, "wb") as handle:
+        with open_private(path) as handle:
             handle.write(bytes(email))
 
     def close(self) -> None:
@@ -169,3 +170,24 @@ def _failed(message: OutboxMessage, exc: Exception, now: datetime) -> None:
     message.next_attempt_at = now + backoff(message.attempts)
     # The error's class only: SMTP replies can quote the recipient's address.
     message.last_error = type(exc).__name__
+
+
+def prune_mail_files(now: datetime) -> dict:
+    """Delete the mail files older than MAIL_FILE_RETENTION_DAYS (the "file" transport)."""
+    directory = current_app.config["MAIL_FILE_DIRECTORY"]
+    cutoff = (
+        now - timedelta(days=current_app.config["MAIL_FILE_RETENTION_DAYS"])
+    ).timestamp()
+    deleted = 0
+    if not os.path.isdir(directory):
+        return {"deleted": deleted}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if (
+                entry.name.endswith(".eml")
+                and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff
+            ):
+                os.unlink(entry.path)
+                deleted += 1
+    return {"deleted": deleted}

@@ -29,6 +29,7 @@ from petitions.initiatives.audit import record
 from petitions.initiatives.labels import REASONS
 from petitions.initiatives.operations import TransitionRefused
 from petitions.models import Staff, StaffRole
+from petitions.private_files import open_private
 from petitions.secretariat.staff import (
     MIN_PASSWORD_LENGTH,
     StaffRefused,
@@ -104,11 +105,11 @@ def staff_unlock(email: str):
 @sealing_key_option
 @click.option(
     "--out",
-    type=click.File("w", encoding="utf-8", lazy=True),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default="-",
-    help="The CSV file to write (default: standard output).",
+    help="The CSV file to write, owner-readable only (default: standard output).",
 )
-def register_check_export(slug: str, key_files: tuple[str, ...], out):
+def register_check_export(slug: str, key_files: tuple[str, ...], out: Path):
     """Write the list of counted signatures for the population service (CSV)."""
 
     initiative = initiative_or_fail(slug)
@@ -128,7 +129,12 @@ def register_check_export(slug: str, key_files: tuple[str, ...], out):
     # Who opened the signatories' data, and when: in the audit log (not public).
     record("secretariat", "register-list-exported", parse_now(None), initiative)
     db.session.commit()
-    out.writelines(lines)
+    if str(out) == "-":
+        click.get_text_stream("stdout").writelines(lines)
+    else:
+        # The list holds personal data: no other user may read it.
+        with open_private(out, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(lines)
     click.echo(f"{total} signatures written", err=True)
 
 

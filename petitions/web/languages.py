@@ -5,7 +5,11 @@ from flask_babel import format_date, format_number, format_time, get_locale
 
 from petitions import dates
 
-LANGUAGE_COOKIE = "lang"
+
+def language_cookie() -> str:
+    """Return the language cookie's name (``__Host-`` prefixed with Secure cookies)."""
+    return "__Host-lang" if current_app.config["SESSION_COOKIE_SECURE"] else "lang"
+
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 
@@ -13,7 +17,7 @@ LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 def select_locale() -> str:
     """Return the language of this request."""
     languages = current_app.config["LANGUAGES"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    chosen = request.cookies.get(language_cookie())
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]

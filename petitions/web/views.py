@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, redirect, request
 
-from petitions.web.languages import LANGUAGE_COOKIE
+from petitions.web.languages import language_cookie
 from petitions.web.urls import local_path
 
 bp = Blueprint("i18n", __name__)
@@ -14,10 +14,11 @@ def switch(code: str):
     response = redirect(local_path(request.args.get("next")) or "/")
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            LANGUAGE_COOKIE,
+            language_cookie(),
             code,
             max_age=365 * 24 * 3600,
             samesite="Lax",
             httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
         )
     return response

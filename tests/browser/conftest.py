@@ -314,6 +314,16 @@ def open_context(site, browser, staff_states):
             storage_state=staff_states[role] if role else None,
         )
         context.add_cookies([{"name": "lang", "value": language, "url": site.base_url}])
+        # What the pages' content policy refused (Chromium says so on the console): a
+        # page that needs inline script or style is broken for every visitor.
+        context.csp_violations = []
+        context.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text
+                and context.csp_violations.append(message.text)
+            ),
+        )
         contexts.append(context)
         return context
 
