@@ -120,14 +120,14 @@ def _confirmed(confirmation: Confirmation):
     in a cookie (the session cookie is signed, not encrypted) nor in the database.
     """
     initiative = db.session.get(Initiative, confirmation.signature.initiative_id)
-    db.session.commit()
-    response = make_response(
-        render_template(
-            "signing/confirmed.html",
-            initiative=initiative,
-            receipt_code=confirmation.receipt_code,
-        )
+    # Rendered inside the transaction, committed last: no new one opens after it.
+    body = render_template(
+        "signing/confirmed.html",
+        initiative=initiative,
+        receipt_code=confirmation.receipt_code,
     )
+    db.session.commit()
+    response = make_response(body)
     # The receipt code is shown once: no cache may keep this page.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -55,6 +55,14 @@ def confirmed_page(page, site):
     assert page.locator("main .receipt-code").count() == 1
 
 
+def already_counts_page(page, site):
+    _address, link = site.confirmation_link()
+    for _ in range(2):  # the second press answers that the signature already counts
+        goto(page, site, link)
+        submit(page, "main form")
+    assert page.locator("main .receipt-code").count() == 0
+
+
 def receipt_answer(page, site):
     slug_page("collecting", "/receipt")(page, site)
     page.fill("input[name=code]", site.receipt_code)
@@ -116,6 +124,7 @@ PUBLIC = {
     "confirm": confirm_page,
     "confirm-bad-link": lambda page, site: goto(page, site, "/confirm/nonsense", 400),
     "confirmed": confirmed_page,
+    "already-counts": already_counts_page,
     "receipt-form": slug_page("collecting", "/receipt"),
     "receipt-answer": receipt_answer,
     "withdraw-signature": link_page("withdraw"),
