@@ -316,13 +316,15 @@ def make_signature(app, clock):
             "notify_decision": signature.notify_decision,
         }
         seal_signature(signature, record)
-        if pending:
-            code = new_code()
-            signature.code_hash = code_hash(key, code)
+        if online:
+            # The identity's envelope: kept while pending and once counted (repeats).
             secret = identity_secret(surname, first_names, born)
             signature.envelope_identity = envelopes.close(
                 signature, envelopes.IDENTITY, secret, address
             )
+        if pending:
+            code = new_code()
+            signature.code_hash = code_hash(key, code)
             signature.envelope_code = envelopes.close(
                 signature, envelopes.CODE, normalise_code(code), address
             )
@@ -336,6 +338,7 @@ def make_signature(app, clock):
                 "sealed",
                 "sealing_key_id",
                 "envelope_receipt",
+                "envelope_identity",
                 "identity_hash",
                 "email_hash",
             ):

@@ -39,7 +39,9 @@ def test_signing_then_confirming_by_link_counts_once(
     link = confirmation_link(message)
     html = message.get_body(preferencelist=("html",)).get_content()
     assert f'href="http://petitions.test{link}"' in html
-    assert confirm(client, link).status_code == 303
+    answer = confirm(client, link)
+    assert answer.status_code == 200
+    assert "Thank you, your signature counts" in answer.get_data(as_text=True)
     assert initiative.confirmed_count() == 1
 
 
@@ -60,7 +62,9 @@ def test_confirming_twice_counts_once(client, make_initiative, sign, mailbox):
     sign(initiative)
     link = confirmation_link(mailbox()[0])
     confirm(client, link)
-    assert confirm(client, link).status_code == 303
+    again = confirm(client, link)
+    assert again.status_code == 200
+    assert "This signature already counts" in again.get_data(as_text=True)
     assert initiative.confirmed_count() == 1
 
 
@@ -78,7 +82,7 @@ def test_the_typed_code_confirms_on_the_initiative_page(
             "code": code.lower().replace("-", ""),
         },
     )
-    assert response.status_code == 303
+    assert response.status_code == 200
     assert initiative.confirmed_count() == 1
 
 
@@ -96,57 +100,16 @@ def test_a_wrong_code_is_refused_with_a_message(client, make_initiative, sign, m
     assert initiative.confirmed_count() == 0
 
 
-def test_every_outcome_shows_the_same_page(client, make_initiative, sign, mailbox, app):
-    app.config["MAX_SIGNATURES_PER_EMAIL"] = 1
-    initiative = make_initiative()
-    first = sign(initiative)
-    pending_again = sign(initiative)
-    confirm(client, confirmation_link(mailbox()[0]))
-    confirmed_again = sign(initiative)
-    over_limit = sign(initiative, surname="Peeters")
-    locations = {
-        r.headers["Location"]
-        for r in (first, pending_again, confirmed_again, over_limit)
-    }
-    assert len(locations) == 1
-    pages = {client.get(location).get_data(as_text=True) for location in locations}
-    assert len(pages) == 1
-
-
-def test_a_repeat_while_pending_resends_to_the_first_address_at_most_three_times(
+def test_a_repeat_while_pending_sends_a_new_link_to_the_address_typed_each_time(
     make_initiative, sign, mailbox
 ):
     initiative = make_initiative()
-    for _ in range(6):
-        sign(initiative, email="someone.else@example.be")
+    for n in range(6):
+        sign(initiative, email=f"attempt.{n}@example.be")
     messages = mailbox()
-    # The first mail and three more, all to the address of the first attempt.
-    assert len(messages) == 4
-    assert {m["To"] for m in messages} == {"someone.else@example.be"}
-    assert count() == 1
-
-
-def test_a_repeat_after_confirming_says_so_by_mail(
-    client, make_initiative, sign, mailbox
-):
-    initiative = make_initiative()
-    sign(initiative)
-    confirm(client, confirmation_link(mailbox()[0]))
-    sign(
-        initiative,
-        surname="JANSSENS",
-        first_names="marie",
-        email="other@example.be",
-        language="nl",
-    )
-    last = mailbox()[-1]
-    assert last["To"] == "other@example.be"
-    assert last["Content-Language"] == "nl"
-    newest = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    ).first()
-    assert newest.template == "already-signed"
-    assert initiative.confirmed_count() == 1
+    # Every attempt is answered alike, to its own address: no resend limit that a
+    # stranger could count mails against.
+    assert [m["To"] for m in messages] == [f"attempt.{n}@example.be" for n in range(6)]
     assert count() == 1
 
 

@@ -201,14 +201,15 @@ def test_personal_data_is_purged_after_its_retention_and_counts_stay(
         state_changed_at=changed_at,
         decided_at=changed_at if state is S.decided else None,
     )
-    # Confirmed rows no longer hold a code or the first envelopes; these do, so that
-    # the check below sees every personal column emptied.
+    # Confirmed rows hold a code and its envelope only while a repeat waits, and a
+    # notice time once one was confirmed; these do, so that the check below sees every
+    # personal column emptied.
     for n in range(3):
         make_signature(
             initiative,
             code_hash=f"{n:064x}",
-            envelope_identity=b"envelope",
             envelope_code=b"envelope",
+            repeat_notice_at=clock.now,
         )
     add_signatures(initiative, clock, 2, state=SignatureState.pending)
     last_day = brussels(kept_until)

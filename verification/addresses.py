@@ -27,3 +27,19 @@ def comparable_address(address: str) -> str:
     # str.lower(), not casefold(): the keyed e-mail hashes stored with signatures were
     # computed from this form, and a different fold would stop them matching.
     return address.strip().lower()
+
+
+def masked_address(address: str) -> str:
+    """Return an address shown partly, such as ``z***@e***.be`` for zoe@example.be.
+
+    The first character of the mailbox and of the domain, and the top-level domain: a
+    typo there shows, while a glance at the screen does not give the address away. The
+    stars are always three, so the masked form does not tell the lengths either.
+    """
+    local, _, domain = address.strip().rpartition("@")
+    if not local or not domain:
+        return "***"
+    name, dot, top = domain.rpartition(".")
+    if not name:  # a domain without a dot: its first character only
+        return f"{local[0]}***@{domain[0]}***"
+    return f"{local[0]}***@{name[0]}***.{top}"

@@ -3,8 +3,9 @@ the signatory's own input can rebuild.
 
 The web server never stores an address it could read on its own. It keeps one envelope
 per need, each keyed by a secret the signatory brings back when that need arises:
-their identity (names and date of birth) when they sign again while pending, the
-confirmation code when they confirm, the receipt code when they withdraw. The server
+their identity (names and date of birth) when they sign again (to tell the address of
+a counted signature that a repeat was confirmed in its name), the confirmation code when
+they confirm, the receipt code when they withdraw. The server
 key is mixed in so that a stolen database alone opens nothing.
 """
 

@@ -1,7 +1,19 @@
-"""Signed, expiring, single-purpose tokens (one serializer per purpose, own salt)."""
+"""Signed, expiring, single-purpose tokens (one serializer per purpose, own salt).
 
+A signed token is only base64: whoever sees the link reads its payload. A secret that a
+link must carry (a confirmation code) is therefore encrypted inside it as well, with a
+key derived per purpose from the same secret keys, so that key rotation covers both.
+"""
+
+import base64
+import binascii
+import os
 from datetime import datetime
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from itsdangerous import (
     BadSignature,
     SignatureExpired,
@@ -75,6 +87,42 @@ class TokenService:
             raise TokenInvalid("bad signature") from None
         self._check_action(payload)
         return payload
+
+    def _secret_key(self, secret_key: str) -> bytes:
+        # HKDF with the purpose as info: a key of its own, unrelated to the signing key.
+        return HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=None,
+            info=f"{self.salt}.encrypted".encode(),
+        ).derive(secret_key.encode())
+
+    def encrypt(self, plaintext: str) -> str:
+        """Return ``plaintext`` encrypted (AES-256-GCM) for this purpose, URL-safe."""
+        nonce = os.urandom(12)
+        sealed = AESGCM(self._secret_key(self.secret_keys[-1])).encrypt(
+            nonce, plaintext.encode(), self.salt.encode()
+        )
+        return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+    def decrypt(self, text: str) -> str:
+        """Return what ``encrypt`` hid, with any of the keys, or raise TokenInvalid."""
+        try:
+            blob = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except (binascii.Error, ValueError):
+            raise TokenInvalid("not base64") from None
+        if len(blob) < 12 + 16:
+            raise TokenInvalid("too short")
+        for secret_key in reversed(self.secret_keys):
+            try:
+                return (
+                    AESGCM(self._secret_key(secret_key))
+                    .decrypt(blob[:12], blob[12:], self.salt.encode())
+                    .decode()
+                )
+            except InvalidTag:
+                continue
+        raise TokenInvalid("cannot decrypt")
 
     def _check_action(self, payload) -> None:
         if not isinstance(payload, dict) or payload.get("action") != self.purpose:

@@ -21,6 +21,7 @@ PERSONAL_COLUMNS = (
     "envelope_identity",
     "envelope_code",
     "envelope_receipt",
+    "repeat_notice_at",
 )
 
 
@@ -64,8 +65,9 @@ class Signature(db.Model):
     sealed: Mapped[bytes | None] = mapped_column(db.LargeBinary)
     sealing_key_id: Mapped[str | None] = mapped_column(db.String(16))
     # The address for the service's own mails, each under a key that only the
-    # signatory's input rebuilds (verification.envelope): their identity while pending,
-    # the confirmation code until confirmed, the receipt code afterwards.
+    # signatory's input rebuilds (verification.envelope): their identity (kept while the
+    # signature counts, to tell that address when someone confirms a repeat in its
+    # name), the code of the newest confirmation link, the receipt code once confirmed.
     envelope_identity: Mapped[bytes | None] = mapped_column(db.LargeBinary)
     envelope_code: Mapped[bytes | None] = mapped_column(db.LargeBinary)
     envelope_receipt: Mapped[bytes | None] = mapped_column(db.LargeBinary)
@@ -83,6 +85,9 @@ class Signature(db.Model):
     notify_decision: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the signature's address was last told that a repeat was confirmed in its
+    # name: at most once a day (signing/rules.py).
+    repeat_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Street(db.Model):

@@ -21,7 +21,7 @@ from petitions.sealing.records import seal_signature
 from petitions.signing.rules import (
     address_has_room,
     is_open_for_signing,
-    may_resend_confirmation,
+    may_tell_counted_address,
     pending_cutoff,
 )
 from petitions.signing.streets import segments_for
@@ -38,7 +38,12 @@ class NotCollecting(Exception):
 
 
 class SignatureGone(Exception):
-    """The signature no longer exists (it expired unconfirmed, or was never made)."""
+    """The signature no longer exists (it expired unconfirmed, was withdrawn, or was
+    never made)."""
+
+
+class NewerLinkSent(Exception):
+    """The link of a pending signature is not its newest: a newer one was sent."""
 
 
 @dataclass
@@ -77,11 +82,13 @@ def check_eligibility(details: SignatoryDetails, now: datetime):
 def submit_signature(
     initiative: Initiative, details: SignatoryDetails, now: datetime
 ) -> None:
-    """Record a signature to confirm, or answer a repeat by e-mail; never reveal which.
+    """Record an attempt to sign and mail its confirmation to the address typed.
 
-    A second attempt by the same person is not an error page: the page would tell a
-    stranger who typed someone's name and birth date that this person signed. The
-    answer goes to the mailbox instead, which only the signatory reads.
+    Nothing in the answer depends on whether this person signed before: the page and
+    the mail (its subject, its kind of link) are the same for a first attempt and for a
+    repeat, whether the earlier signature is pending or counted. Knowing someone's names
+    and date of birth must not let a stranger learn, from their own mailbox, that this
+    person signed. Only confirming a repeat says so (see ``confirm_signature``).
     """
     if not is_open_for_signing(initiative, now):
         raise NotCollecting()
@@ -93,10 +100,9 @@ def submit_signature(
     mail_key = email_hash(key, details.email)
     for _attempt in range(3):
         existing = _signature_by_identity(initiative, identity)
-        if existing is not None:
-            _answer_repeat(initiative, existing, details, now)
-            return
-        if not address_has_room(_identities_for_email(initiative, mail_key)):
+        # The other people of this address, never this one: the limit answers the same
+        # whether or not this person signed already.
+        if not address_has_room(_other_people_of_email(initiative, mail_key, identity)):
             enqueue(
                 "email-limit",
                 details.language,
@@ -104,6 +110,9 @@ def submit_signature(
                 now,
                 initiative_id=initiative.id,
             )
+            return
+        if existing is not None:
+            _answer_repeat(initiative, existing, details, street, now)
             return
         code = new_code()
         signature = Signature(
@@ -128,7 +137,7 @@ def submit_signature(
                 db.session.flush()
         except IntegrityError:
             continue
-        _enqueue_confirmation(initiative, signature, code, details.email, now)
+        _enqueue_confirmation(initiative, signature, code, details, details.email, now)
         return
     raise RuntimeError("could not record the signature after three attempts")
 
@@ -167,31 +176,44 @@ def _identity_secret(details: SignatoryDetails) -> str:
 
 
 def _signature_by_identity(initiative: Initiative, identity: str) -> Signature | None:
+    # Locked: a repeat changes the row, and must not race a confirmation of it.
     return db.session.scalar(
-        select(Signature).where(
+        select(Signature)
+        .where(
             Signature.initiative_id == initiative.id,
             Signature.identity_hash == identity,
         )
+        .with_for_update()
     )
 
 
-def _identities_for_email(initiative: Initiative, mail_key: str) -> int:
+def _other_people_of_email(initiative: Initiative, mail_key: str, identity: str) -> int:
     return db.session.scalar(
         select(func.count(Signature.id)).where(
-            Signature.initiative_id == initiative.id, Signature.email_hash == mail_key
+            Signature.initiative_id == initiative.id,
+            Signature.email_hash == mail_key,
+            Signature.identity_hash.is_distinct_from(identity),
         )
     )
 
 
-def _enqueue_confirmation(initiative, signature, code, address, now) -> None:
-    """Mail the confirmation link and code; keep the address under the code's envelope."""
-    signature.envelope_code = close(
-        signature, CODE, codes.normalise_code(code), address
+def _enqueue_confirmation(initiative, signature, code, details, answer_to, now) -> None:
+    """Mail the link and code to the address typed; ``answer_to`` goes under the code.
+
+    ``answer_to`` is where confirming writes: the address typed (the receipt goes
+    there) for a signature to confirm, the counted signature's own address for a repeat
+    of a signature that counts. None: confirming will write to no one.
+    """
+    signature.envelope_code = (
+        close(signature, CODE, codes.normalise_code(code), answer_to)
+        if answer_to
+        else None
     )
+    signature.code_hash = code_hash(_identity_key(), code)
     enqueue(
         "confirm-signature",
-        signature.language,
-        address,
+        details.language,
+        details.email,
         now,
         initiative_id=initiative.id,
         signature_id=signature.id,
@@ -200,62 +222,65 @@ def _enqueue_confirmation(initiative, signature, code, address, now) -> None:
 
 
 def _answer_repeat(
-    initiative, existing: Signature, details: SignatoryDetails, now
+    initiative, existing: Signature, details: SignatoryDetails, street, now
 ) -> None:
-    if existing.state is not SignatureState.pending:
-        enqueue(
-            "already-signed",
-            details.language,
-            details.email,
-            now,
-            initiative_id=initiative.id,
-        )
-        return
-    # Pending: send the confirmation again, to the address first given (a stranger
-    # must not be able to redirect someone's confirmation to their own mailbox). The
-    # repeat brings the identity, which opens the envelope of that address.
-    if not may_resend_confirmation(existing.mails_sent):
-        return
-    try:
-        address = open_(
-            existing,
-            IDENTITY,
-            _identity_secret(details),
-            existing.envelope_identity,
-        )
-    except EnvelopeError:
-        return
-    code = new_code()
-    existing.code_hash = code_hash(_identity_key(), code)
+    """Answer a repeat attempt exactly as a first one: a new link to the address typed.
+
+    While the signature is pending the newest attempt wins: its details and address
+    replace the older ones, and the older link now says that a newer one was sent. A
+    signature that counts does not change; confirming the repeat will tell its own
+    address, which the identity brought now opens, that it was confirmed again.
+    """
+    if existing.state is SignatureState.pending:
+        existing.email_hash = email_hash(_identity_key(), details.email)
+        existing.language = details.language
+        existing.neighbourhood = street.neighbourhood
+        existing.notify_decision = bool(details.notify_decision)
+        _seal(existing, details, street)
+        answer_to: str | None = details.email
+    else:
+        # Counted (a withdrawn signature keeps no identity, so it is never found here).
+        try:
+            answer_to = open_(
+                existing,
+                IDENTITY,
+                _identity_secret(details),
+                existing.envelope_identity or b"",
+            )
+        except EnvelopeError:
+            answer_to = None  # confirmed before its address was kept, or on paper
     existing.mails_sent += 1
-    _enqueue_confirmation(initiative, existing, code, address, now)
+    _enqueue_confirmation(initiative, existing, new_code(), details, answer_to, now)
     db.session.flush()
 
 
 @dataclass
 class Confirmation:
     signature: Signature
-    receipt_code: str | None  # None when the signature was already confirmed
+    receipt_code: str | None  # None: the signature already counted, nothing changed
 
 
 def confirm_signature(signature_id: int, code: str, now: datetime) -> Confirmation:
-    """Confirm a pending signature and count it once; confirming again changes nothing.
+    """Confirm a pending signature and count it once; a repeat changes nothing.
 
     The code (typed, or carried by the link) opens the envelope of the address: the
     signatory gets their receipt code by mail, and the address goes under the receipt's
-    envelope, for a later withdrawal.
+    envelope, for a later withdrawal. Confirming the repeat of a signature that counts
+    says so, and tells the counted signature's address (at most once a day).
     """
     signature = db.session.get(Signature, signature_id, with_for_update=True)
-    if signature is None:
+    if signature is None or signature.state is SignatureState.withdrawn:
         raise SignatureGone()
     initiative = db.session.get(Initiative, signature.initiative_id)
-    if signature.state is not SignatureState.pending:
+    newest = signature.code_hash == code_hash(_identity_key(), code)
+    if signature.state is SignatureState.confirmed:
+        if newest:
+            _tell_counted_address(initiative, signature, code, now)
         return Confirmation(signature, None)
     if not is_open_for_signing(initiative, now):
         raise NotCollecting()
-    if signature.code_hash != code_hash(_identity_key(), code):
-        # An older link of a signature whose mail was sent again: the newest code only.
-        raise SignatureGone()
+    if is_superseded(signature, code):
+        raise NewerLinkSent()
     address = open_(
         signature, CODE, codes.normalise_code(code), signature.envelope_code
     )
@@ -266,7 +291,8 @@ def confirm_signature(signature_id: int, code: str, now: datetime) -> Confirmati
     signature.envelope_receipt = close(
         signature, RECEIPT, codes.normalise_code(receipt), address
     )
-    signature.envelope_identity = signature.envelope_code = None
+    # The identity's envelope stays: a repeat brings the identity, which opens it.
+    signature.envelope_code = None
     signature.code_hash = None
     enqueue(
         "signature-confirmed",
@@ -279,6 +305,33 @@ def confirm_signature(signature_id: int, code: str, now: datetime) -> Confirmati
     )
     db.session.flush()
     return Confirmation(signature, receipt)
+
+
+def is_superseded(signature: Signature, code: str) -> bool:
+    """Say whether a pending signature's link (its code) is older than its newest one."""
+    return signature.state is SignatureState.pending and (
+        signature.code_hash != code_hash(_identity_key(), code)
+    )
+
+
+def _tell_counted_address(initiative, signature: Signature, code: str, now) -> None:
+    """Tell a counted signature's address that a repeat was confirmed in its name."""
+    envelope = signature.envelope_code
+    signature.code_hash = signature.envelope_code = None
+    if envelope is not None and may_tell_counted_address(
+        signature.repeat_notice_at, now
+    ):
+        address = open_(signature, CODE, codes.normalise_code(code), envelope)
+        enqueue(
+            "already-signed",
+            signature.language,
+            address,
+            now,
+            initiative_id=initiative.id,
+            signature_id=signature.id,
+        )
+        signature.repeat_notice_at = now
+    db.session.flush()
 
 
 def confirm_by_code(

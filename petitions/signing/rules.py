@@ -1,5 +1,6 @@
 """Pure decisions about signing (DESIGN.md §2, §4): may this initiative be signed at
-``now``, how long an unconfirmed signature waits, how many people share an address."""
+``now``, how long an unconfirmed signature waits, how many people share an address, how
+often a counted signature's address hears of repeats."""
 
 from datetime import datetime, timedelta
 
@@ -34,9 +35,10 @@ def address_has_room(people_with_address: int) -> bool:
     return people_with_address < current_app.config["MAX_SIGNATURES_PER_EMAIL"]
 
 
-def may_resend_confirmation(mails_sent: int) -> bool:
-    """Say whether a pending signature's confirmation may be sent once more.
+def may_tell_counted_address(last_told: datetime | None, now: datetime) -> bool:
+    """Say whether a counted signature's address may be told of a confirmed repeat now.
 
-    Signing again while pending sends the link again, a few times, not without end.
+    Someone who keeps confirming repeats in a person's name must not fill that person's
+    mailbox: once a day at most (a rolling day, so that midnight gives no second mail).
     """
-    return mails_sent <= current_app.config["CONFIRMATION_MAX_RESENDS"]
+    return last_told is None or now - last_told >= timedelta(days=1)

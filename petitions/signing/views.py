@@ -1,21 +1,30 @@
 """Signing: the sign form, the one-button confirmation and the typed code."""
 
-from flask import Blueprint, make_response, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from petitions import clock
 from petitions.extensions import db
 from petitions.initiatives.queries import get_initiative_or_404
-from petitions.models import Initiative, Signature
+from petitions.models import Initiative, Signature, SignatureState
 from petitions.signing.forms import CodeForm, SignatureForm
 from petitions.signing.messages import eligibility_messages
 from petitions.signing.operations import (
     Confirmation,
+    NewerLinkSent,
     NotCollecting,
     SignatoryDetails,
     SignatureGone,
     confirm_by_code,
     confirm_signature,
+    is_superseded,
     submit_signature,
 )
 from petitions.signing.page import render_initiative
@@ -25,6 +34,7 @@ from petitions.web.tokens import (
     LinkProblem,
     read_confirmation_token,
 )
+from verification.addresses import masked_address
 from verification.eligibility import EligibilityError
 
 bp = Blueprint("signing", __name__)
@@ -61,15 +71,24 @@ def sign(slug: str):
         form[field].errors.append(message)
         return render_initiative(initiative, form=form, status=400)
     db.session.commit()
+    # Only the masked form goes into the (readable) session cookie.
+    session["mailed_to"] = masked_address(details.email)
     return redirect(url_for("signing.check_email", slug=slug), code=303)
 
 
 @bp.get("/initiatives/<slug>/check-your-email")
 def check_email(slug: str):
-    """Tell the signatory to look for the confirmation mail (the same page for everyone)."""
+    """Tell the signatory to look for the mail, at the address written to, masked.
+
+    The same page for everyone, whether this person signed before or not: only the
+    masked address differs, and it is the one the visitor typed.
+    """
     initiative = get_initiative_or_404(slug)
     return render_template(
-        "signing/check_email.html", initiative=initiative, code_form=CodeForm()
+        "signing/check_email.html",
+        initiative=initiative,
+        code_form=CodeForm(),
+        mailed_to=session.get("mailed_to"),
     )
 
 
@@ -95,24 +114,42 @@ def confirm_code(slug: str):
 
 
 def _confirmed(confirmation: Confirmation):
-    """Commit a confirmation and show its receipt code, once, on the next page."""
-    slug = db.session.get(Initiative, confirmation.signature.initiative_id).slug
+    """Commit a confirmation and answer it: the receipt code once, or "already counts".
+
+    The receipt code is shown on the answer to the confirming POST itself, never kept
+    in a cookie (the session cookie is signed, not encrypted) nor in the database.
+    """
+    initiative = db.session.get(Initiative, confirmation.signature.initiative_id)
+    # Rendered inside the transaction, committed last: no new one opens after it.
+    body = render_template(
+        "signing/confirmed.html",
+        initiative=initiative,
+        receipt_code=confirmation.receipt_code,
+    )
     db.session.commit()
-    if confirmation.receipt_code:
-        # The session cookie is the signatory's own: the code goes to their browser
-        # and to their mailbox, never into the database.
-        session["receipt_code"] = confirmation.receipt_code
-    return redirect(url_for("signing.confirmed", slug=slug), code=303)
+    response = make_response(body)
+    # The receipt code is shown once: no cache may keep this page.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _newer_link_sent(initiative: Initiative):
+    return (
+        render_template("signing/newer_link.html", initiative=initiative),
+        409,
+    )
 
 
 @bp.get("/confirm/<token>")
 def confirm(token: str):
     """Show the one-button page; opening the link alone confirms nothing."""
-    signature_id, _code = read_confirmation_token(token, clock.now())
+    signature_id, code = read_confirmation_token(token, clock.now())
     signature = db.session.get(Signature, signature_id)
-    if signature is None:
+    if signature is None or signature.state is SignatureState.withdrawn:
         raise LinkProblem(CONFIRM_SIGNATURE, expired=True, status=410)
     initiative = db.session.get(Initiative, signature.initiative_id)
+    if is_superseded(signature, code):
+        return _newer_link_sent(initiative)
     return render_template(
         "signing/confirm.html", form=ButtonForm(), token=token, initiative=initiative
     )
@@ -120,7 +157,7 @@ def confirm(token: str):
 
 @bp.post("/confirm/<token>")
 def confirm_post(token: str):
-    """Confirm the signature of the link (a second time changes nothing)."""
+    """Confirm the signature of the link (a second time, or a repeat, changes nothing)."""
     form = ButtonForm()
     if not form.validate():
         raise LinkProblem(CONFIRM_SIGNATURE, expired=False)
@@ -131,23 +168,11 @@ def confirm_post(token: str):
     except SignatureGone:
         db.session.rollback()
         raise LinkProblem(CONFIRM_SIGNATURE, expired=True, status=410) from None
-    except NotCollecting:
+    except (NotCollecting, NewerLinkSent) as refusal:
         db.session.rollback()
         signature = db.session.get(Signature, signature_id)
-        return _not_collecting(db.session.get(Initiative, signature.initiative_id))
+        initiative = db.session.get(Initiative, signature.initiative_id)
+        if isinstance(refusal, NewerLinkSent):
+            return _newer_link_sent(initiative)
+        return _not_collecting(initiative)
     return _confirmed(confirmation)
-
-
-@bp.get("/initiatives/<slug>/confirmed")
-def confirmed(slug: str):
-    """Thank the signatory: the signature now counts."""
-    initiative = get_initiative_or_404(slug)
-    receipt_code = session.pop("receipt_code", None)
-    response = make_response(
-        render_template(
-            "signing/confirmed.html", initiative=initiative, receipt_code=receipt_code
-        )
-    )
-    # The receipt code is shown once: no cache may keep this page.
-    response.headers["Cache-Control"] = "no-store"
-    return response

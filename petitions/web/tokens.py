@@ -55,32 +55,33 @@ def token_service(purpose: str) -> TokenService:
 def confirmation_token(signature_id: int, code: str, now) -> str:
     """Return the token of the link that confirms a signature.
 
-    It carries the confirmation code, as the mail does: the code opens the envelope of
-    the address, to which the receipt goes.
+    It carries the confirmation code, as the mail does (the code opens the envelope of
+    the address the answer goes to), but encrypted: a signed token is only base64, and
+    whoever sees the link must read neither the code nor the signature it belongs to.
+    The id is written at a fixed width, so that the token's length says nothing either.
     """
-    return token_service(CONFIRM_SIGNATURE).dumps(
-        {"sig": signature_id, "code": code}, now
-    )
+    service = token_service(CONFIRM_SIGNATURE)
+    secret = f"{signature_id:0{_ID_WIDTH}d}:{code}"
+    return service.dumps({"s": service.encrypt(secret)}, now)
+
+
+_ID_WIDTH = 12
 
 
 def read_confirmation_token(token: str, now) -> tuple[int, str]:
     """Return (signature id, code) of a confirmation token, or raise LinkProblem."""
     with _reading(CONFIRM_SIGNATURE):
-        payload = token_service(CONFIRM_SIGNATURE).loads(
+        service = token_service(CONFIRM_SIGNATURE)
+        payload = service.loads(
             token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
         )
-        code = payload.get("code")
-        if not isinstance(code, str):
-            raise TokenInvalid("no code in token")
-        return signature_id_of(payload), code
-
-
-def signature_id_of(payload: dict) -> int:
-    """Return the signature id a confirmation token carries, or raise TokenInvalid."""
-    value = payload.get("sig")
-    if not isinstance(value, int):
-        raise TokenInvalid("no signature in token")
-    return value
+        secret = payload.get("s")
+        if not isinstance(secret, str):
+            raise TokenInvalid("no secret in token")
+        number, _, code = service.decrypt(secret).partition(":")
+        if not number.isdigit() or not code:
+            raise TokenInvalid("malformed secret")
+        return int(number), code
 
 
 def _int_field(payload: dict, key: str) -> int:

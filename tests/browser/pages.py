@@ -3,7 +3,6 @@
 A page is (role or None, visit); ``visit(page, site)`` leaves the browser on it.
 """
 
-import re
 from pathlib import Path
 
 from ..support import STAFF_PASSWORD
@@ -52,7 +51,16 @@ def confirm_page(page, site):
 def confirmed_page(page, site):
     confirm_page(page, site)
     submit(page, "main form")
-    assert re.search(r"/confirmed$", page.url)
+    # The answer to the confirming POST itself shows the receipt code (no redirect).
+    assert page.locator("main .receipt-code").count() == 1
+
+
+def already_counts_page(page, site):
+    _address, link = site.confirmation_link()
+    for _ in range(2):  # the second press answers that the signature already counts
+        goto(page, site, link)
+        submit(page, "main form")
+    assert page.locator("main .receipt-code").count() == 0
 
 
 def receipt_answer(page, site):
@@ -116,6 +124,7 @@ PUBLIC = {
     "confirm": confirm_page,
     "confirm-bad-link": lambda page, site: goto(page, site, "/confirm/nonsense", 400),
     "confirmed": confirmed_page,
+    "already-counts": already_counts_page,
     "receipt-form": slug_page("collecting", "/receipt"),
     "receipt-answer": receipt_answer,
     "withdraw-signature": link_page("withdraw"),

@@ -86,7 +86,7 @@ def test_a_resident_signs_and_confirms_with_the_keyboard_only(site, open_context
     page.goto(CONFIRM_LINK.search(body.get_content()).group(0))
     tab_to(page, lambda s: s["tag"] == "button")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/confirmed")
+    page.wait_for_selector("main .receipt-code")
     assert RECEIPT_CODE.search(page.inner_text("main"))
 
 

@@ -23,5 +23,5 @@ def test_signing_and_confirming_work_without_javascript(site, open_context):
     body = site.mails_to("zonder.script@example.be")[-1].get_body(("plain",))
     page.goto(CONFIRM_LINK.search(body.get_content()).group(0))
     submit(page, "main form")
-    assert page.url.endswith("/confirmed")
+    assert "/confirm/" in page.url
     assert RECEIPT_CODE.search(page.inner_text("main"))
