@@ -13,4 +13,7 @@ SCHEDULE: dict[str, int] = {
     # Hourly, though it publishes once a day: a missed hour (or a stopped scheduler)
     # still gets the day's entry out on the next run.
     "publish-count-log": 3600,
+    # Deletes the mail budgets' windows that are over; its result counts the mails
+    # they dropped (each run's result is kept in job_run).
+    "forget-mail-budgets": 3600,
 }
