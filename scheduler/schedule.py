@@ -16,4 +16,5 @@ SCHEDULE: dict[str, int] = {
     # Deletes the mail budgets' windows that are over; its result counts the mails
     # they dropped (each run's result is kept in job_run).
     "forget-mail-budgets": 3600,
+    "purge-unconfirmed-drafts": 3600,
 }

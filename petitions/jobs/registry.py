@@ -15,6 +15,7 @@ from petitions.initiatives.sweeps import (
     purge_personal_data,
     send_council_reminders,
 )
+from petitions.initiators.operations import purge_unconfirmed_drafts
 from petitions.mail.budget import forget_mail_budgets
 from petitions.mail.outbox import deliver_outbox
 from petitions.signing.operations import expire_pending_signatures
@@ -28,6 +29,7 @@ JOBS: dict[str, Callable[[datetime], dict]] = {
     "purge-personal-data": purge_personal_data,
     "publish-count-log": publish_count_log,
     "forget-mail-budgets": forget_mail_budgets,
+    "purge-unconfirmed-drafts": purge_unconfirmed_drafts,
 }
 
 
