@@ -61,7 +61,9 @@ browser-deps: ## Install Chromium (Debian package) and axe-core (npm) for the br
 		fi; \
 	fi
 
-test: install browser-deps ## Run the whole test suite (also on PostgreSQL when PETITIONS_TEST_POSTGRES_URL is set)
+# With PETITIONS_TEST_REDIS_URL set, the limits' tests (tests/test_limits.py) run on
+# that Redis server too, beside the in-memory storage, in each pytest run below.
+test: install browser-deps ## Run the whole test suite (also on PostgreSQL / Redis when PETITIONS_TEST_POSTGRES_URL / PETITIONS_TEST_REDIS_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy verification petitions/dates.py $(wildcard petitions/*/rules.py)

@@ -88,6 +88,29 @@ STAFF_LOCKOUT_MINUTES = 15
 JOB_LEASE_SECONDS = 120
 SCHEDULE_OVERRIDES: dict = {}
 
+# Abuse limits (Flask-Limiter). The counters live in RATELIMIT_STORAGE_URI: memory:// in
+# the embedded default (one process), redis://host:6379/0 in production, shared by every
+# web node. Limits read "N per minute;M per hour" (the limits library's notation).
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_KEY_PREFIX = "petitions"
+# Behind the City's proxy: how many proxies in front of the app set X-Forwarded-For
+# (0: the client is the address of the connection).
+TRUSTED_PROXIES = 0
+# Per client address (an IPv6 client counts by its /64 network).
+LIMIT_SIGN = "10 per minute;60 per hour;200 per day"
+# A typed confirmation code has about 40 bits: a few guesses an hour are all it needs.
+LIMIT_CONFIRMATION_CODE = "5 per minute;20 per hour;50 per day"
+LIMIT_RECEIPT = "5 per minute;20 per hour;50 per day"
+LIMIT_DRAFT = "5 per day"
+LIMIT_MANAGEMENT_LINK = "3 per hour;10 per day"
+LIMIT_FEEDBACK = "3 per hour;10 per day"
+# Attempts to sign one initiative as one person (identity hash), whoever makes them.
+LIMIT_SIGN_PER_IDENTITY = "5 per day"
+# Mails to one address, whatever sends them; once spent, further mails are dropped
+# (and counted in the mail_budget table), never sent.
+MAIL_PER_RECIPIENT_HOUR = 10
+MAIL_PER_RECIPIENT_DAY = 30
+
 # Keys (flask --app petitions keys create). The web server reads only the two public keys;
 # the private keys, encrypted with a passphrase, belong to the secretariat and the City.
 KEYS_DIRECTORY = None  # instance/keys by default

@@ -15,4 +15,8 @@ SCHEDULE: dict[str, int] = {
     "publish-count-log": 3600,
     # Mail files of the embedded default, deleted once MAIL_FILE_RETENTION_DAYS old.
     "prune-mail-files": 3600,
+    # Deletes the mail budgets' windows that are over; its result counts the mails
+    # they dropped (each run's result is kept in job_run).
+    "forget-mail-budgets": 3600,
+    "purge-unconfirmed-drafts": 3600,
 }

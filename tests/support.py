@@ -17,6 +17,22 @@ from petitions.models import Outcome
 
 # The database: a SQLite file per test, or this PostgreSQL server when it is set.
 POSTGRES_URL = os.environ.get("PETITIONS_TEST_DATABASE_URL")
+# The Redis server of the limits' tests in production storage (.ci/run starts one).
+REDIS_URL = os.environ.get("PETITIONS_TEST_REDIS_URL")
+LIMIT_KEYS = (
+    "LIMIT_SIGN",
+    "LIMIT_CONFIRMATION_CODE",
+    "LIMIT_RECEIPT",
+    "LIMIT_DRAFT",
+    "LIMIT_MANAGEMENT_LINK",
+    "LIMIT_FEEDBACK",
+    "LIMIT_SIGN_PER_IDENTITY",
+)
+RAISED_LIMITS = {key: "100000 per day" for key in LIMIT_KEYS} | {
+    "MAIL_PER_RECIPIENT_HOUR": 100000,
+    "MAIL_PER_RECIPIENT_DAY": 100000,
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
 KEY_PASSPHRASE = "test passphrase for the keys"
 STAFF_PASSWORD = "correct horse battery staple"
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -50,6 +66,9 @@ def base_config(tmp_path: Path, clock: Clock, database_url: str, keys: Path) -> 
         "MAIL_FILE_DIRECTORY": str(tmp_path / "mail"),
         "PUBLIC_BASE_URL": "http://petitions.test",
         "CLOCK": clock,
+        # The abuse limits at their defaults have their own tests (test_limits.py);
+        # elsewhere a test may post a form many times from one address.
+        **RAISED_LIMITS,
     }
 
 

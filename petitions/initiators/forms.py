@@ -10,6 +10,7 @@ from petitions.initiatives.operations import TextInput
 from petitions.initiatives.rules import TEXT_LANGUAGES
 from petitions.initiators.operations import RepresentativeInput
 from petitions.web.forms import (
+    honeypot_field,
     language_field,
     long_text_field,
     normalised_email,
@@ -100,6 +101,8 @@ class TextsForm(FlaskForm):
 class DraftForm(TextsForm):
     """A new draft: its texts and one to three representatives."""
 
+    website = honeypot_field()
+
     rep1_name = text_field(
         _l("Name of representative %(num)d", num=1), 100, autocomplete="name"
     )
@@ -186,6 +189,7 @@ class WithdrawForm(FlaskForm):
 
 
 class ManagementLinkForm(FlaskForm):
+    website = honeypot_field()
     email = text_field(
         _l("E-mail address"),
         254,

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from petitions import dates
 from petitions.extensions import db
@@ -27,12 +27,16 @@ from petitions.initiatives.rules import (
     has_reached_threshold,
     in_blackout,
 )
-from petitions.initiators.rules import is_representatives_count
+from petitions.initiators.rules import (
+    is_representatives_count,
+    representative_links_expired_before,
+)
 from petitions.mail.outbox import enqueue
 from petitions.mail.recipients import mail_representatives, mail_staff
 from petitions.models import (
     Initiative,
     InitiativeState,
+    OutboxMessage,
     Representative,
     StaffRole,
 )
@@ -184,3 +188,47 @@ def file_initiative(initiative: Initiative, now, actor: str) -> None:
         "filed",
         council_deadline=initiative.council_deadline.isoformat(),
     )
+
+
+def purge_unconfirmed_drafts(now) -> dict:
+    """Forget who never confirmed as representative once their links expired.
+
+    Anyone can name anyone as a representative: a draft that nobody confirmed is
+    deleted whole (texts, names, addresses), and from a draft that some confirmed,
+    those who did not are removed, so that no address stays that its owner never
+    agreed to give.
+    """
+    drafts = db.session.scalars(
+        select(Initiative).where(
+            Initiative.state == S.draft,
+            Initiative.created_at < representative_links_expired_before(now),
+            Initiative.representatives.any(Representative.confirmed_at.is_(None)),
+        )
+    ).all()
+    counts = {"drafts": 0, "representatives": 0}
+    for initiative in drafts:
+        unconfirmed = [r for r in initiative.representatives if r.confirmed_at is None]
+        # Their mails not yet delivered hold the address too.
+        db.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.representative_id.in_([r.id for r in unconfirmed]),
+                OutboxMessage.sent_at.is_(None),
+            )
+        )
+        if len(unconfirmed) == len(initiative.representatives):
+            audit.record("system", "draft-expired", now, initiative)
+            db.session.delete(initiative)
+            counts["drafts"] += 1
+            continue
+        for representative in unconfirmed:
+            initiative.representatives.remove(representative)
+        audit.record(
+            "system",
+            "representatives-expired",
+            now,
+            initiative,
+            representatives=len(unconfirmed),
+        )
+        counts["representatives"] += len(unconfirmed)
+    db.session.flush()
+    return counts

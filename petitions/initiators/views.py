@@ -47,8 +47,9 @@ from petitions.initiators.operations import (
     withdraw_initiative,
 )
 from petitions.models import Initiative, InitiativeState, Representative
-from petitions.web.forms import ButtonForm
+from petitions.web.forms import ButtonForm, caught_by_honeypot
 from petitions.web.languages import current_language
+from petitions.web.limits import per_client
 from petitions.web.tokens import (
     CONFIRM_REPRESENTATIVE,
     MANAGE_INITIATIVE,
@@ -127,6 +128,7 @@ def _back_to_dashboard(token: str, message: str):
 
 
 @bp.route("/initiatives/new", methods=["GET", "POST"])
+@per_client("LIMIT_DRAFT", accepted_only=True)
 def new_draft():
     """Show the draft form; start the draft and ask each representative to confirm."""
     form = DraftForm()
@@ -134,6 +136,8 @@ def new_draft():
         for number in REPRESENTATIVE_ROWS:
             form[f"rep{number}_language"].data = current_language()
         return render_template("initiators/new.html", form=form)
+    if caught_by_honeypot(form):
+        return redirect(url_for("initiators.draft_started"), code=303)
     if not form.validate():
         return render_template("initiators/new.html", form=form), 400
     create_draft(form.texts(), form.representatives(), clock.now())
@@ -185,11 +189,14 @@ def representative_confirmed():
 
 
 @bp.route("/manage/request", methods=["GET", "POST"])
+@per_client("LIMIT_MANAGEMENT_LINK", accepted_only=True)
 def request_link():
     """Ask for management links by e-mail address (the answer never says if it is known)."""
     form = ManagementLinkForm()
     if not form.is_submitted():
         return render_template("initiators/request_link.html", form=form)
+    if caught_by_honeypot(form):
+        return redirect(url_for("initiators.link_requested"), code=303)
     if not form.validate():
         return render_template("initiators/request_link.html", form=form), 400
     request_management_links(form.email.data, clock.now())

@@ -16,6 +16,8 @@ from petitions.initiatives.sweeps import (
     purge_personal_data,
     send_council_reminders,
 )
+from petitions.initiators.operations import purge_unconfirmed_drafts
+from petitions.mail.budget import forget_mail_budgets
 from petitions.mail.outbox import deliver_outbox, prune_mail_files
 from petitions.signing.operations import expire_pending_signatures
 
@@ -28,15 +30,18 @@ JOBS: dict[str, Callable[[datetime], dict]] = {
     "purge-personal-data": purge_personal_data,
     "publish-count-log": publish_count_log,
     "prune-mail-files": prune_mail_files,
+    "forget-mail-budgets": forget_mail_budgets,
+    "purge-unconfirmed-drafts": purge_unconfirmed_drafts,
 }
 
-# The jobs that erase personal data, and the figure of their result that says they
+# The jobs that erase personal data, and the figures of their result that say they
 # erased some: then SQLite's write-ahead log is emptied, or it would keep the erased
 # pages (petitions/database.py).
-ERASING_JOBS = {
-    "deliver-outbox": "sent",
-    "expire-pending-signatures": "deleted",
-    "purge-personal-data": "purged",
+ERASING_JOBS: dict[str, tuple[str, ...]] = {
+    "deliver-outbox": ("sent",),
+    "expire-pending-signatures": ("deleted",),
+    "purge-personal-data": ("purged",),
+    "purge-unconfirmed-drafts": ("drafts", "representatives"),
 }
 
 
@@ -48,7 +53,7 @@ def run_job(name: str, now: datetime) -> dict:
     except Exception:
         db.session.rollback()
         raise
-    if name in ERASING_JOBS and result.get(ERASING_JOBS[name]):
+    if any(result.get(figure) for figure in ERASING_JOBS.get(name, ())):
         # The commit gave the session's connection back: no transaction holds the log.
         checkpoint(db.engine)
     return result

@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from petitions.extensions import db
+from petitions.mail.budget import spend
 from petitions.mail.context import build_context
 from petitions.models import OutboxMessage
 from petitions.private_files import open_private
@@ -29,8 +30,16 @@ SECRET_CONTEXT = ("code", "receipt_code", "feedback_text", "reply_to")
 
 def enqueue(
     template: str, language: str, recipient: str, now: datetime, **context
-) -> OutboxMessage:
-    """Add a mail to the outbox in the current transaction."""
+) -> OutboxMessage | None:
+    """Add a mail to the outbox in the current transaction, within its recipient's budget.
+
+    Once the address's budget for the hour or the day is spent, the mail is dropped
+    (and counted in the mail_budget table): None is returned and nothing is queued.
+    """
+    if not spend(recipient, now):
+        # The template only: the address is personal data.
+        logger.warning("mail budget of a recipient spent: %s mail dropped", template)
+        return None
     message = OutboxMessage(
         template=template,
         language=language,

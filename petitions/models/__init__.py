@@ -14,6 +14,7 @@ from petitions.models.records import (
     CountLogEntry,
     JobLease,
     JobRun,
+    MailBudget,
     OutboxMessage,
     ReminderSent,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "InitiativeText",
     "JobLease",
     "JobRun",
+    "MailBudget",
     "OutboxMessage",
     "Outcome",
     "ReminderSent",

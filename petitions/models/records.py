@@ -115,3 +115,25 @@ class CountLogEntry(db.Model):
     changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(db.String(64))
     hash: Mapped[str] = mapped_column(db.String(64))
+
+
+class MailBudget(db.Model):
+    """Mails queued to one address in one hour or one day, and those dropped.
+
+    Keyed by a keyed hash of the address, never the address itself.
+    """
+
+    __tablename__ = "mail_budget"
+    __table_args__ = (
+        UniqueConstraint(
+            "recipient_hash", "period", "starts_at", name="uq_mail_budget_window"
+        ),
+        CheckConstraint("period IN ('hour', 'day')", name="period_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_hash: Mapped[str] = mapped_column(db.String(64))
+    period: Mapped[str] = mapped_column(db.String(4))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    queued: Mapped[int] = mapped_column(default=0)
+    dropped: Mapped[int] = mapped_column(default=0)

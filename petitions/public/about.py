@@ -19,7 +19,9 @@ from petitions.initiatives import audit
 from petitions.mail.recipients import mail_staff
 from petitions.models import StaffRole
 from petitions.public.forms import FeedbackForm
+from petitions.web.forms import caught_by_honeypot
 from petitions.web.languages import current_language
+from petitions.web.limits import per_client
 from petitions.web.urls import local_path
 
 bp = Blueprint("about", __name__)
@@ -96,9 +98,12 @@ def feedback():
 
 
 @bp.post("/feedback")
+@per_client("LIMIT_FEEDBACK", accepted_only=True)
 def send_feedback():
     """Check the feedback form; queue the mails to the secretariat."""
     form = FeedbackForm()
+    if caught_by_honeypot(form):
+        return redirect(url_for("about.feedback_sent"), code=303)
     if not form.validate():
         return render_template("about/feedback.html", form=form), 400
     receive_feedback(

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from petitions.web.forms import (
+    honeypot_field,
     language_field,
     long_text_field,
     normalised_email,
@@ -16,6 +17,7 @@ MESSAGE_MAX_LENGTH = 5000
 
 
 class FeedbackForm(FlaskForm):
+    website = honeypot_field()
     page = text_field(
         _l("Page concerned (optional)"), LOCAL_PATH_MAX_LENGTH, autocomplete="off"
     )

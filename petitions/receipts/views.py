@@ -23,6 +23,7 @@ from petitions.receipts.operations import (
 )
 from petitions.receipts.rules import is_withdrawable
 from petitions.web.forms import ButtonForm
+from petitions.web.limits import per_client
 from petitions.web.tokens import (
     WITHDRAW_SIGNATURE,
     LinkProblem,
@@ -64,6 +65,7 @@ def _answer(initiative: Initiative, code: str, form: ReceiptForm):
 
 
 @bp.route("/initiatives/<slug>/receipt", methods=["GET", "POST"])
+@per_client("LIMIT_RECEIPT")
 def receipt(slug: str):
     """Check a receipt code: counted, found valid, its inclusion proof; withdraw."""
     initiative = get_initiative_or_404(slug)
@@ -93,6 +95,7 @@ def _not_withdrawable(initiative: Initiative, cannot_mail: bool = False):
 
 
 @bp.post("/initiatives/<slug>/receipt/withdraw", endpoint="request_withdrawal")
+@per_client("LIMIT_RECEIPT")
 def request_withdrawal_view(slug: str):
     """Mail the signatory the link that withdraws their signature."""
     initiative = get_initiative_or_404(slug)

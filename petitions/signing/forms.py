@@ -16,6 +16,7 @@ from wtforms.validators import (
 )
 
 from petitions.web.forms import (
+    honeypot_field,
     language_field,
     normalised_email,
     text_field,
@@ -30,6 +31,7 @@ BirthDateField = with_parse_message(
 
 
 class SignatureForm(FlaskForm):
+    website = honeypot_field()
     surname = text_field(
         _l("Surname"), 100, _l("Please enter your surname."), autocomplete="family-name"
     )

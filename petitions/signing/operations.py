@@ -25,6 +25,7 @@ from petitions.signing.rules import (
     pending_cutoff,
 )
 from petitions.signing.streets import segments_for
+from petitions.web.limits import allow_attempt
 from verification import codes
 from verification.codes import new_code
 from verification.eligibility import check_age, resolve_address
@@ -97,6 +98,11 @@ def submit_signature(
     identity = identity_hash(
         key, details.surname, details.first_names, details.birth_date
     )
+    # Attempts in one person's name are limited whoever makes them (the counter is
+    # shared by every web node). A spent limit answers like any attempt and sends
+    # nothing: a refusal page would tell a stranger that someone tried this name today.
+    if not allow_attempt("LIMIT_SIGN_PER_IDENTITY", str(initiative.id), identity):
+        return
     mail_key = email_hash(key, details.email)
     for _attempt in range(3):
         existing = _signature_by_identity(initiative, identity)

@@ -28,7 +28,8 @@ from petitions.signing.operations import (
     submit_signature,
 )
 from petitions.signing.page import render_initiative
-from petitions.web.forms import ButtonForm
+from petitions.web.forms import ButtonForm, caught_by_honeypot
+from petitions.web.limits import per_client
 from petitions.web.tokens import (
     CONFIRM_SIGNATURE,
     LinkProblem,
@@ -48,11 +49,14 @@ def _not_collecting(initiative: Initiative):
 
 
 @bp.post("/initiatives/<slug>/sign")
+@per_client("LIMIT_SIGN")
 def sign(slug: str):
     """Check a signature form; record it and send the confirmation mail."""
     # Validate first: it needs no database, and on SQLite a POST's first query takes
     # the write lock, which the checks then need not hold.
     form = SignatureForm()
+    if caught_by_honeypot(form):
+        return redirect(url_for("signing.check_email", slug=slug), code=303)
     valid = form.validate()
     initiative = get_initiative_or_404(slug)
     if not valid:
@@ -93,6 +97,7 @@ def check_email(slug: str):
 
 
 @bp.post("/initiatives/<slug>/code")
+@per_client("LIMIT_CONFIRMATION_CODE")
 def confirm_code(slug: str):
     """Confirm a signature with the code typed from its e-mail."""
     initiative = get_initiative_or_404(slug)

@@ -122,5 +122,23 @@ def language_field(field_class, label, *, required: bool = True):
     )
 
 
+def honeypot_field() -> StringField:
+    """Return the field that people never see and robots fill in (``website``).
+
+    The public forms carry it instead of a CAPTCHA, which would ask people for effort
+    or personal data; templates render it with the ``honeypot`` macro.
+    """
+    return StringField(_l("Leave this field empty"))
+
+
+def caught_by_honeypot(form) -> bool:
+    """Return True when the hidden field was filled in: a robot, answered as a person.
+
+    The view then answers exactly as it would after success and does nothing else, so
+    that the robot learns nothing about what gave it away.
+    """
+    return bool((form.website.data or "").strip())
+
+
 class ButtonForm(FlaskForm):
     """A form with only its CSRF token: the one-button confirmation."""
