@@ -1,7 +1,7 @@
 """each recipient's mail budget
 
 Revision ID: 0007_mail_budget
-Revises: 0004_dossier_log
+Revises: 0006_signing_attempts
 Create Date: 2026-12-02 11:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_mail_budget'
-down_revision = '0004_dossier_log'
+down_revision = '0006_signing_attempts'
 branch_labels = None
 depends_on = None
 
