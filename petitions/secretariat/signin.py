@@ -3,9 +3,9 @@
 
 Every step counts its failures per client address and per account. A browser that
 completed a sign-in before carries a signed device cookie; its attempts count on that
-account-and-device pair instead of the whole account, so an attacker who keeps failing
-on an account slows down only the attacker, never the staff member on their own
-browser (OWASP's "device cookies"). The counters are cleared only when the whole
+account-and-device pair alone, so an attacker who keeps failing on an account slows
+down only the attacker, never the staff member on their own browser (OWASP's "device
+cookies"). The counters are cleared only when the whole
 sign-in succeeds: a right password does not buy fresh guesses at the code.
 """
 
@@ -66,10 +66,10 @@ def _device(staff: Staff | None) -> str | None:
 def _keys(email: str, staff: Staff | None) -> list[str]:
     device = _device(staff)
     if staff is not None and device is not None:
-        account = throttle.device_key(staff.id, device)
-    else:
-        account = throttle.account_key(email)
-    return [throttle.address_key(request.remote_addr), account]
+        # A trusted device counts on its own: neither an attacker's failures on the
+        # account nor those of a shared address (an office, a proxy) slow it down.
+        return [throttle.device_key(staff.id, device)]
+    return [throttle.address_key(request.remote_addr), throttle.account_key(email)]
 
 
 def password_step(email: str, password: str, now: datetime) -> Attempt:
