@@ -82,11 +82,28 @@ COUNCIL_REMINDER_OFFSETS = ("6m", "3m", "1m", "2w", "1d")
 # initiative ends without one (closed, withdrawn, inadmissible, insufficient).
 RETENTION_DECIDED_MONTHS = 3
 RETENTION_ENDED_MONTHS = 1
-STAFF_LOCKOUT_ATTEMPTS = 5
-STAFF_LOCKOUT_MINUTES = 15
 # How long a scheduler process holds a job's lease without renewing it.
 JOB_LEASE_SECONDS = 120
 SCHEDULE_OVERRIDES: dict = {}
+# Staff sign-in (secretariat/rules.py). After STAFF_THROTTLE_FREE_FAILURES failed
+# attempts from one client address, or on one account, each next attempt waits
+# STAFF_THROTTLE_BASE_SECONDS, then twice as long after every further failure, up to
+# STAFF_THROTTLE_MAX_SECONDS; failures older than STAFF_THROTTLE_FORGET_SECONDS are
+# forgotten. The right password is never refused once the wait is over.
+STAFF_THROTTLE_FREE_FAILURES = 3
+STAFF_THROTTLE_BASE_SECONDS = 5
+STAFF_THROTTLE_MAX_SECONDS = 900
+STAFF_THROTTLE_FORGET_SECONDS = 86400
+# A browser that completed a sign-in keeps a signed device cookie this many days: its
+# attempts on that account are counted apart from an attacker's (OWASP device cookies).
+STAFF_DEVICE_COOKIE_DAYS = 180
+# Server-side staff sessions: closed after this long without a request, and at most
+# this long after sign-in.
+STAFF_SESSION_IDLE_MINUTES = 30
+STAFF_SESSION_MAX_HOURS = 12
+# werkzeug's method string: scrypt at OWASP's cost (N=2^17, r=8, p=1). Older hashes still
+# verify and are upgraded at the next sign-in.
+STAFF_PASSWORD_HASH = "scrypt:131072:8:1"
 
 # Abuse limits (Flask-Limiter). The counters live in RATELIMIT_STORAGE_URI: memory:// in
 # the embedded default (one process), redis://host:6379/0 in production, shared by every

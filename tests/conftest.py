@@ -4,12 +4,14 @@ PETITIONS_TEST_DATABASE_URL is set), a clock the tests move, and builders.
 The plain helpers and constants that tests import are in support.py: no test module
 imports this one."""
 
+import functools
 import itertools
 import shutil
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import create_engine, select, text
 
@@ -38,6 +40,7 @@ from .support import (
     KEY_PASSPHRASE,
     POSTGRES_URL,
     STAFF_PASSWORD,
+    TEST_PASSWORD_HASH,
     Clock,
     base_config,
     confirmation_link,
@@ -213,17 +216,35 @@ def make_initiative(app, clock):
     return build
 
 
-@pytest.fixture
-def make_staff(app, clock):
-    """Return a builder of staff accounts: make_staff("secretariat") -> Staff."""
+@functools.cache
+def _staff_password_hash() -> str:
     from werkzeug.security import generate_password_hash
 
-    def build(role: str = "secretariat", email: str | None = None) -> Staff:
+    return generate_password_hash(STAFF_PASSWORD, method=TEST_PASSWORD_HASH)
+
+
+@pytest.fixture
+def make_staff(app, clock):
+    """Return a builder of staff accounts: make_staff("secretariat") -> Staff.
+
+    The secretariat and the president get a second factor (a TOTP secret, enrolled),
+    as they must; ``second_factor`` says otherwise. support.sign_in types its code.
+    """
+
+    def build(
+        role: str = "secretariat",
+        email: str | None = None,
+        second_factor: bool | None = None,
+    ) -> Staff:
+        if second_factor is None:
+            second_factor = role in ("secretariat", "president")
         staff = Staff(
             email=email or f"{role}-{uuid.uuid4().hex[:6]}@bruxelles.example",
-            password_hash=generate_password_hash(STAFF_PASSWORD),
+            password_hash=_staff_password_hash(),
             role=StaffRole(role),
             created_at=clock.now,
+            totp_secret=pyotp.random_base32() if second_factor else None,
+            totp_enabled_at=clock.now if second_factor else None,
         )
         db.session.add(staff)
         db.session.commit()

@@ -177,6 +177,8 @@ def test_an_initiative_from_draft_to_decision(
     clock.set("2029-02-28T23:30:00+01:00")
     assert api(client, initiative)["overdue"] is False
     assert api(client, initiative)["council_days_left"] == 1
+    # Months later: the president's session ended long ago; they sign in again.
+    sign_in(client, president)
     vote = {
         "vote_date": "2029-02-28",
         "outcome": "adopted",

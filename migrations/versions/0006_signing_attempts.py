@@ -1,7 +1,7 @@
 """signing attempts: when a counted signature's address was last told of a repeat
 
 Revision ID: 0006_signing_attempts
-Revises: 0004_dossier_log
+Revises: 0005_staff_security
 Create Date: 2027-01-14 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_signing_attempts'
-down_revision = '0004_dossier_log'
+down_revision = '0005_staff_security'
 branch_labels = None
 depends_on = None
 

@@ -19,7 +19,13 @@ from petitions.models.records import (
     ReminderSent,
 )
 from petitions.models.signatures import Signature, SignatureState, Street
-from petitions.models.staff import Staff, StaffRole
+from petitions.models.staff import (
+    RecoveryCode,
+    SignInFailures,
+    Staff,
+    StaffRole,
+    StaffSession,
+)
 from petitions.models.types import UTCDateTime, utcnow
 
 __all__ = [
@@ -35,12 +41,15 @@ __all__ = [
     "MailBudget",
     "OutboxMessage",
     "Outcome",
+    "RecoveryCode",
     "ReminderSent",
     "Representative",
     "Signature",
+    "SignInFailures",
     "SignatureState",
     "Staff",
     "StaffRole",
+    "StaffSession",
     "Street",
     "UTCDateTime",
     "utcnow",

@@ -30,12 +30,14 @@ from petitions.initiatives.labels import REASONS
 from petitions.initiatives.operations import TransitionRefused
 from petitions.models import Staff, StaffRole
 from petitions.private_files import open_private
+from petitions.secretariat import second_factor, throttle
+from petitions.secretariat.passwords import MIN_PASSWORD_LENGTH
 from petitions.secretariat.staff import (
-    MIN_PASSWORD_LENGTH,
     StaffRefused,
     create_staff,
+    disable_staff,
     find_staff,
-    is_locked,
+    reset_password,
 )
 
 staff_cli = AppGroup("staff", help="Manage the secretariat's staff accounts.")
@@ -46,6 +48,8 @@ register_check_cli = AppGroup(
 REFUSALS = {
     "invalid_email": "this is not a valid e-mail address",
     "short_password": f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+    "common_password": "this password is on the list of common passwords; "
+    "please choose one that is harder to guess",
     "duplicate": "a staff account with this e-mail address already exists",
 }
 
@@ -78,26 +82,76 @@ def staff_add(email: str, role: str):
 
 @staff_cli.command("list")
 def staff_list():
-    """List the staff accounts with their role and whether they are locked."""
-    now = current_app.config["CLOCK"]()
+    """List the staff accounts with their role, second factor and whether disabled."""
     for staff in db.session.scalars(select(Staff).order_by(Staff.id)):
-        locked = " (locked)" if is_locked(staff, now) else ""
-        click.echo(f"{staff.id}\t{staff.role.value}\t{staff.email}{locked}")
+        notes = []
+        if staff.disabled_at is not None:
+            notes.append("disabled")
+        if not second_factor.is_enrolled(staff):
+            notes.append("no second factor")
+        shown = f" ({', '.join(notes)})" if notes else ""
+        click.echo(f"{staff.id}\t{staff.role.value}\t{staff.email}{shown}")
+
+
+def _staff_or_fail(email: str) -> Staff:
+    staff = find_staff(email)
+    if staff is None:
+        raise click.ClickException("no staff account with this e-mail address")
+    return staff
 
 
 @staff_cli.command("unlock")
 @click.argument("email")
 def staff_unlock(email: str):
-    """End an account's lock after too many failed sign-ins."""
-    staff = find_staff(email)
-    if staff is None:
-        raise click.ClickException("no staff account with this e-mail address")
-    staff.failed_logins, staff.locked_until = 0, None
+    """Forget an account's failed sign-ins (its waits end; addresses keep theirs)."""
+    staff = _staff_or_fail(email)
+    throttle.clear([throttle.account_key(staff.email)])
     audit.record(
         "cli", "staff-unlocked", current_app.config["CLOCK"](), staff_id=staff.id
     )
     db.session.commit()
-    click.echo(f"staff account {staff.id} unlocked")
+    click.echo(f"staff account {staff.id}: failed sign-ins forgotten")
+
+
+@staff_cli.command("disable")
+@click.argument("email")
+def staff_disable(email: str):
+    """Disable an account and end its open sessions at once."""
+    staff = _staff_or_fail(email)
+    ended = disable_staff(staff, current_app.config["CLOCK"]())
+    db.session.commit()
+    click.echo(f"staff account {staff.id} disabled; {ended} session(s) ended")
+
+
+@staff_cli.command("reset-password")
+@click.argument("email")
+@click.option(
+    "--reset-second-factor",
+    is_flag=True,
+    help="Also remove the authenticator app and recovery codes: the staff member "
+    "sets up a new second step at the next sign-in.",
+)
+def staff_reset_password(email: str, reset_second_factor: bool):
+    """Set a new password (asked twice, never shown) and end the account's sessions."""
+    staff = _staff_or_fail(email)
+    password = click.prompt(
+        f"New password (at least {MIN_PASSWORD_LENGTH} characters)",
+        hide_input=True,
+        confirmation_prompt=True,
+    )
+    now = current_app.config["CLOCK"]()
+    try:
+        ended = reset_password(staff, password, now)
+    except StaffRefused as refusal:
+        raise click.ClickException(REFUSALS[refusal.code]) from None
+    if reset_second_factor:
+        second_factor.reset_second_factor(staff)
+        audit.record("cli", "staff-second-factor-reset", now, staff_id=staff.id)
+    db.session.commit()
+    also = "; second factor removed" if reset_second_factor else ""
+    click.echo(
+        f"staff account {staff.id}: password reset, {ended} session(s) ended{also}"
+    )
 
 
 @register_check_cli.command("export")

@@ -79,6 +79,19 @@ class LoginForm(FlaskForm):
     )
 
 
+class CodeForm(FlaskForm):
+    """The second factor: the authenticator app's six digits, or a recovery code."""
+
+    code = text_field(
+        _l("Code"),
+        40,
+        _l("Please enter the code."),
+        autocomplete="one-time-code",
+        spellcheck="false",
+        autocapitalize="off",
+    )
+
+
 def _review_fields(cls):
     for item in ADMISSIBILITY_CHECKLIST:
         setattr(

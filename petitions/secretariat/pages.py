@@ -51,10 +51,8 @@ from petitions.secretariat.forms import (
     VoteForm,
     checklist_questions,
 )
-from petitions.secretariat.staff import (
-    ROLE_LABELS,
-    current_staff,
-)
+from petitions.secretariat.sessions import current_staff
+from petitions.secretariat.staff import ROLE_LABELS
 from petitions.web.forms import ButtonForm
 from petitions.web.languages import current_language
 

@@ -42,7 +42,7 @@ from petitions.paper.operations import (
 )
 from petitions.paper.rules import SignedOnRefused
 from petitions.secretariat.pages import bp, initiative_or_404, initiative_titles
-from petitions.secretariat.staff import current_staff, requires_role
+from petitions.secretariat.sessions import current_staff, requires_role
 from petitions.signing.messages import eligibility_messages
 from petitions.signing.operations import NotCollecting
 

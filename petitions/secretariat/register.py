@@ -45,7 +45,7 @@ from petitions.secretariat.pages import (
     render_page,
     wrong_state,
 )
-from petitions.secretariat.staff import current_staff, requires_role
+from petitions.secretariat.sessions import current_staff, requires_role
 from verification.keys import KeyFileError, WrongPassphrase, load_private_key
 from verification.sealing import SealedDataError
 

@@ -1,25 +1,17 @@
-"""Staff accounts: creation, password checks with lockout, the signed-in session and
-the role check of every staff page."""
+"""Staff accounts: creation, the password check of a sign-in, disabling an account and
+resetting its password. Sessions are in sessions.py, the second factor in
+second_factor.py, the sign-in steps in signin.py."""
 
-import functools
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import datetime
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import delete, func, select
 
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.models import Staff, StaffRole
+from petitions.models import Staff, StaffRole, StaffSession
+from petitions.secretariat import passwords
 from verification.addresses import InvalidAddress, checked_address, comparable_address
-
-MIN_PASSWORD_LENGTH = 12
-
-HASH_METHOD = "scrypt"
-
-SESSION_KEY = "staff_id"
 
 ALL_ROLES = tuple(StaffRole)
 
@@ -31,7 +23,7 @@ ROLE_LABELS = {
 
 
 class StaffRefused(Exception):
-    """The account cannot be created as asked; ``code`` names why."""
+    """The account cannot be created or changed as asked; ``code`` names why."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -45,6 +37,13 @@ def find_staff(email: str) -> Staff | None:
     )
 
 
+def _checked_password(password: str) -> str:
+    problem = passwords.password_problem(password)
+    if problem is not None:
+        raise StaffRefused(problem)
+    return passwords.hash_password(password)
+
+
 def create_staff(email: str, password: str, role: str, now: datetime) -> Staff:
     """Create a staff account with a scrypt hash of its password (never the password)."""
     try:
@@ -54,16 +53,11 @@ def create_staff(email: str, password: str, role: str, now: datetime) -> Staff:
     # Unlike a representative's, a staff address is stored in its comparable form: it
     # is an account name, typed at every sign-in, never an address shown back.
     email = comparable_address(checked)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise StaffRefused("short_password")
+    password_hash = _checked_password(password)
     if find_staff(email) is not None:
         raise StaffRefused("duplicate")
     staff = Staff(
-        email=email,
-        password_hash=generate_password_hash(password, method=HASH_METHOD),
-        role=StaffRole(role),
-        failed_logins=0,
-        created_at=now,
+        email=email, password_hash=password_hash, role=StaffRole(role), created_at=now
     )
     db.session.add(staff)
     db.session.flush()
@@ -71,94 +65,44 @@ def create_staff(email: str, password: str, role: str, now: datetime) -> Staff:
     return staff
 
 
-@cache
-def _dummy_hash() -> str:
-    return generate_password_hash("not a password of anyone", method=HASH_METHOD)
+def check_credentials(staff: Staff | None, password: str) -> bool:
+    """Say whether the password opens this account; upgrade an old hash when it does.
 
-
-def is_locked(staff: Staff, now: datetime) -> bool:
-    """Say whether an account refuses every password until its lock ends."""
-    return staff.locked_until is not None and now < staff.locked_until
-
-
-def authenticate(email: str, password: str, now: datetime) -> Staff | None:
-    """Return the staff member whose address and password these are, else None.
-
-    Failures are counted; after STAFF_LOCKOUT_ATTEMPTS in a row the account refuses
-    every password, the right one too, for STAFF_LOCKOUT_MINUTES. The caller commits
-    either way, so that failures count.
+    An unknown or disabled account takes as long as a wrong password and fails alike.
     """
-    staff = find_staff(email)
-    if staff is None:
-        # Hash anyway: an unknown address must take as long as a wrong password.
-        check_password_hash(_dummy_hash(), password)
-        return None
-    if is_locked(staff, now):
-        # Hash here too: the time taken must not tell a locked account apart.
-        check_password_hash(_dummy_hash(), password)
-        return None
-    if check_password_hash(staff.password_hash, password):
-        staff.failed_logins, staff.locked_until = 0, None
-        return staff
-    staff.failed_logins = (staff.failed_logins or 0) + 1
-    if staff.failed_logins >= current_app.config["STAFF_LOCKOUT_ATTEMPTS"]:
-        minutes = current_app.config["STAFF_LOCKOUT_MINUTES"]
-        staff.failed_logins = 0
-        staff.locked_until = now + timedelta(minutes=minutes)
-        audit.record(
-            f"staff:{staff.id}:{staff.role.value}", "staff-locked", now, minutes=minutes
-        )
+    if not passwords.check_password(staff.password_hash if staff else None, password):
+        return False
+    if staff is None or staff.disabled_at is not None:
+        return False
+    if passwords.needs_rehash(staff.password_hash):
+        # The only moment the password is at hand: today's cost replaces the old one.
+        staff.password_hash = passwords.hash_password(password)
+        db.session.flush()
+    return True
+
+
+def revoke_sessions(staff: Staff) -> int:
+    """End every session of a staff member; return how many were open."""
+    result = db.session.execute(
+        delete(StaffSession).where(StaffSession.staff_id == staff.id)
+    )
+    return result.rowcount
+
+
+def disable_staff(staff: Staff, now: datetime) -> int:
+    """Disable an account and end its sessions; return how many sessions ended."""
+    if staff.disabled_at is None:
+        staff.disabled_at = now
+    ended = revoke_sessions(staff)
+    audit.record("cli", "staff-disabled", now, staff_id=staff.id, sessions=ended)
     db.session.flush()
-    return None
+    return ended
 
 
-def _clear_session() -> None:
-    session.clear()
-    # Flask-WTF keeps the request's CSRF token in ``g``: it belonged to the old session.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-
-
-def start_session(staff: Staff) -> None:
-    """Sign a staff member in on a new session: nothing set before survives (fixation)."""
-    _clear_session()
-    session[SESSION_KEY] = staff.id
-
-
-def end_session() -> None:
-    """Sign out: forget everything the session held."""
-    _clear_session()
-
-
-def current_staff() -> Staff | None:
-    """Return the signed-in staff member of this request, or None."""
-    # No cache in ``g``: the session's identity map already answers repeated calls.
-    staff_id = session.get(SESSION_KEY)
-    return db.session.get(Staff, staff_id) if staff_id is not None else None
-
-
-def requires_role(*roles: StaffRole):
-    """Let a view run only for a signed-in staff member holding one of ``roles``.
-
-    Nobody signed in: to the sign-in page. Another role: 403 with a page that says so.
-    The check runs on the server for every request, GET and POST alike.
-    """
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            staff = current_staff()
-            if staff is None:
-                target = request.path if request.method == "GET" else None
-                return redirect(url_for("secretariat.login", next=target), code=303)
-            if staff.role not in roles:
-                page = render_template(
-                    "secretariat/forbidden.html",
-                    role=ROLE_LABELS[staff.role],
-                    allowed=[ROLE_LABELS[r] for r in roles],
-                )
-                return page, 403
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def reset_password(staff: Staff, password: str, now: datetime) -> int:
+    """Give an account a new password and end its sessions; return how many ended."""
+    staff.password_hash = _checked_password(password)
+    ended = revoke_sessions(staff)
+    audit.record("cli", "staff-password-reset", now, staff_id=staff.id, sessions=ended)
+    db.session.flush()
+    return ended

@@ -2,12 +2,7 @@
 
 from datetime import date
 
-from flask import (
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,9 +28,6 @@ from petitions.models import (
 
 # The key-using actions and the paper signatures live in their own modules; importing
 # them registers their routes on bp.
-from petitions.secretariat.forms import (
-    LoginForm,
-)
 from petitions.secretariat.pages import (
     ACTIONS,
     DASHBOARD_GROUPS,
@@ -46,43 +38,10 @@ from petitions.secretariat.pages import (
     render_page,
     wrong_state,
 )
-from petitions.secretariat.staff import (
-    ALL_ROLES,
-    authenticate,
-    current_staff,
-    end_session,
-    requires_role,
-    start_session,
-)
-from petitions.web.urls import local_path
+from petitions.secretariat.sessions import current_staff, requires_role
+from petitions.secretariat.staff import ALL_ROLES
 
 S = InitiativeState
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    """Sign a staff member in with e-mail and password (locked after repeated failures)."""
-    form = LoginForm()
-    failed = False
-    if form.validate_on_submit():
-        staff = authenticate(form.email.data, form.password.data, clock.now())
-        db.session.commit()
-        if staff is not None:
-            # A new session on sign-in: nothing set before it survives (fixation).
-            start_session(staff)
-            target = local_path(request.args.get("next"), under=bp.url_prefix + "/")
-            return redirect(target or url_for(".dashboard"), code=303)
-        failed = True
-    status = 400 if form.is_submitted() else 200
-    return render_template("secretariat/login.html", form=form, failed=failed), status
-
-
-@bp.post("/logout")
-@requires_role(*ALL_ROLES)
-def logout():
-    """Sign out: forget everything the session held."""
-    end_session()
-    return redirect(url_for(".login"), code=303)
 
 
 def _dashboard_row(initiative: Initiative, count: int, now) -> dict:

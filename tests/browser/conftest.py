@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from email import policy
 from pathlib import Path
 
+import pyotp
 import pytest
 from werkzeug.serving import make_server
 
@@ -28,7 +29,7 @@ from ..support import (
     csrf_token,
     signatory,
 )
-from .pages import AXE, CHROMIUM
+from .pages import AXE, CHROMIUM, ENROLLING
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -39,6 +40,7 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 ROLES = ("secretariat", "president", "viewer")
+SECOND_FACTOR_ROLES = ("secretariat", "president")
 
 TEXTS = {
     "fr": (
@@ -68,6 +70,7 @@ class Site:
     slugs: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)
     staff: dict = field(default_factory=dict)
+    totp_secrets: dict = field(default_factory=dict)
     receipt_code: str = ""
     signatures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -211,10 +214,16 @@ def _build_data(site: Site) -> None:
         site.staff_rows = {}
         for role in ROLES:
             email_address = f"{role}@bruxelles.example"
-            site.staff_rows[role] = create_staff(
-                email_address, STAFF_PASSWORD, role, site.clock.now
-            )
+            staff = create_staff(email_address, STAFF_PASSWORD, role, site.clock.now)
+            if role in SECOND_FACTOR_ROLES:
+                # Enrolled already, as they must be; staff_states types the code.
+                staff.totp_secret = pyotp.random_base32()
+                staff.totp_enabled_at = site.clock.now
+                site.totp_secrets[role] = staff.totp_secret
+            site.staff_rows[role] = staff
             site.staff[role] = email_address
+        # A president who has not set up the second step yet: the enrolment page.
+        create_staff(ENROLLING, STAFF_PASSWORD, "president", site.clock.now)
         db.session.commit()
         for state, suffix in (
             ("collecting", ""),
@@ -294,6 +303,12 @@ def staff_states(site, browser, tmp_path_factory):
         page.fill("input[name=email]", site.staff[role])
         page.fill("input[name=password]", STAFF_PASSWORD)
         page.locator("main form button[type=submit]").click()
+        if role in SECOND_FACTOR_ROLES:
+            # The second step, with the code the staff member's app would show.
+            page.wait_for_url("**/secretariat/login/code*")
+            code = pyotp.TOTP(site.totp_secrets[role]).at(site.clock.now)
+            page.fill("input[name=code]", code)
+            page.locator("main form button[type=submit]").click()
         page.wait_for_url("**/secretariat/")
         states[role] = str(folder / f"{role}.json")
         context.storage_state(path=states[role])

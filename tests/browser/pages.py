@@ -7,6 +7,9 @@ from pathlib import Path
 
 from ..support import STAFF_PASSWORD
 
+# A president who has not set up the second step yet (the site's data has one).
+ENROLLING = "new-president@bruxelles.example"
+
 # Debian's Chromium, axe-core from npm (``make browser-deps``), and where screenshots go.
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -91,6 +94,18 @@ def login_with_error(page, site):
     submit(page, "main form", 400)
 
 
+def password_step(email: str):
+    """Sign in with the password only: the second step's page (code or enrolment)."""
+
+    def visit(page, site):
+        goto(page, site, "/secretariat/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", STAFF_PASSWORD)
+        submit(page, "main form")
+
+    return visit
+
+
 def forbidden_page(page, site):
     """A viewer sends the secretariat's review form: the 403 page."""
     goto(page, site, f"/secretariat/initiatives/{site.slugs['submitted']}")
@@ -157,6 +172,8 @@ PUBLIC = {
     "not-found": lambda page, site: goto(page, site, "/no-such-page", 404),
     "login": lambda page, site: goto(page, site, "/secretariat/login"),
     "login-error": login_with_error,
+    "second-factor": password_step("secretariat@bruxelles.example"),
+    "enrol": password_step(ENROLLING),
 }
 
 PAGES = {name: (None, visit) for name, visit in PUBLIC.items()}
