@@ -60,6 +60,16 @@ _NUMBER = r"[0-9]{1,4}(?: ?(?:[A-Za-z]|[Bb][Ii][Ss]|[Tt][Ee][Rr]))?"
 _HOUSE_NUMBER = re.compile(rf"{_NUMBER}(?: ?- ?{_NUMBER}|/[0-9]{{1,4}})?")
 
 
+# A box: ASCII letters and digits, maybe parted by a space, full stop, slash or hyphen
+# ("3", "12B", "bte 3", "RC"); never a leading sign that a spreadsheet reads as a formula.
+_BOX = re.compile(r"[0-9A-Za-z]+(?:[ ./-]?[0-9A-Za-z]+)*")
+
+
+def is_box(text: str) -> bool:
+    """Say whether ``text`` is written as a box (letters and digits) is."""
+    return _BOX.fullmatch(text) is not None
+
+
 def is_house_number(text: str) -> bool:
     """Say whether ``text`` is written as Brussels writes house numbers."""
     return _HOUSE_NUMBER.fullmatch(text) is not None

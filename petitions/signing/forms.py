@@ -21,7 +21,7 @@ from petitions.web.forms import (
     text_field,
     with_parse_message,
 )
-from verification.eligibility import is_house_number
+from verification.eligibility import is_box, is_house_number
 from verification.identity import name_problem
 
 _POSTCODE = re.compile(r"^[0-9]{4}$")
@@ -113,6 +113,12 @@ class SignatureForm(FlaskForm):
                     "if it has one, for example 12, 12A, 12 bis, 43-45 or 61/2 (a box "
                     "has its own field)."
                 )
+            )
+
+    def validate_box(self, field):
+        if field.data and not is_box(field.data):
+            raise ValidationError(
+                _l("A box is written in letters and digits, for example 3, 12B or RC.")
             )
 
     def validate_postcode(self, field):
