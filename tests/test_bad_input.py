@@ -1,12 +1,23 @@
 """Bad input: a 400 with a message in the user's language, and nothing stored."""
 
+from urllib.parse import quote
+
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from petitions.extensions import db
+from petitions.initiatives import operations as initiative_operations
 from petitions.models import OutboxMessage, Signature
 
-from .support import csrf_token, signatory
+from .support import act, csrf_token, signatory
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def nothing_stored() -> bool:
@@ -110,3 +121,69 @@ def test_error_messages_follow_the_users_language(client, make_initiative, sign)
 
 def test_an_unknown_initiative_is_a_404(sign, client):
     assert client.get("/initiatives/nope").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "next_value",
+    ["/\r\nSet-Cookie: x=1", "/%0d%0aSet-Cookie: x=1", "http://[", "/\u2028"],
+)
+def test_a_line_break_or_broken_address_in_next_goes_home(client, next_value):
+    query = "next=" + quote(next_value, safe="%")
+    response = client.get("/language/nl", environ_overrides={"QUERY_STRING": query})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "x=1" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_query_string_that_is_not_utf8_is_a_bad_request_in_the_visitors_language(
+    client,
+):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    response = client.get("/feedback", environ_overrides={"QUERY_STRING": "page=/\xff"})
+    assert response.status_code == 400
+    assert '<html lang="nl"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("action", "fields", "message"),
+    [
+        ("meeting", {"starts_at": "0001-01-01T00:00", "place": "Stadhuis"}, "jaar"),
+        ("meeting", {"starts_at": "9999-12-31T23:59", "place": "Stadhuis"}, "jaar"),
+        ("agenda", {"agenda_date": "0001-01-01"}, "jaar"),
+        ("vote", {"vote_date": "9999-12-31", "outcome": "adopted",
+                  "minutes_url": "https://www.bruxelles.be/pv.pdf"}, "jaar"),
+    ],
+)  # fmt: skip
+def test_council_dates_in_year_1_or_9999_are_refused_in_the_visitors_language(
+    client, signed_in, make_filed_initiative, clock, action, fields, message
+):
+
+    initiative = make_filed_initiative()
+    staff = signed_in("president")
+    initiative_operations.record_verification(initiative, staff, 1, 0, clock.now)
+    db.session.commit()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    refresh()  # the language of the requests before, kept in the test's app context
+    before = table_counts()
+    response = act(client, initiative, action, **fields)
+    assert response.status_code == 400
+    assert "Controleer het jaar: het moet tussen 2000 en 2199 liggen." in (
+        response.get_data(as_text=True)
+    )
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize("count", [str(10**20), "9" * 400, "1000001"])
+def test_a_count_beyond_the_citys_population_is_refused(
+    client, signed_in, make_filed_initiative, count
+):
+
+    initiative = make_filed_initiative()
+    signed_in("secretariat")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    refresh()  # the language of the requests before, kept in the test's app context
+    before = table_counts()
+    response = act(client, initiative, "verification", valid=count, invalid="0")
+    assert response.status_code == 400
+    assert "Un nombre ne peut pas dépasser 1000000" in response.get_data(as_text=True)
+    assert table_counts() == before

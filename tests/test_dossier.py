@@ -13,7 +13,13 @@ from petitions.extensions import db
 from petitions.models import AuditEntry, Initiative, InitiativeState, Signature
 from verification.keys import fingerprint, generate_signing_key, public_key_pem
 
-from .support import KEY_PASSPHRASE, confirmation_link, csrf_token, export_dossier
+from .support import (
+    KEY_PASSPHRASE,
+    confirmation_link,
+    csrf_token,
+    export_dossier,
+    sign_directly,
+)
 
 S = InitiativeState
 NAMES = ("signatures.csv", "dossier.pdf", "oparl-paper.json", "manifest.json")
@@ -25,12 +31,18 @@ PEOPLE = [
 
 
 @pytest.fixture
-def filed(make_initiative, sign, client, mailbox, clock):
+def filed(make_initiative, client, mailbox, clock):
     """Return an initiative with the three PEOPLE's confirmed signatures, filed."""
     initiative = make_initiative(representatives=2, register_number="IC-2027-004")
+    # Names that the sign form refuses today may have been stored before its rules.
     for surname, first, born, email in PEOPLE:
-        sign(
-            initiative, surname=surname, first_names=first, birth_date=born, email=email
+        sign_directly(
+            initiative,
+            clock.now,
+            surname=surname,
+            first_names=first,
+            birth_date=born,
+            email=email,
         )
     for message in mailbox()[: len(PEOPLE)]:
         link = confirmation_link(message)

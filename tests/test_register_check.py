@@ -13,7 +13,7 @@ from petitions.initiators import operations as initiator_operations
 from petitions.models import InitiativeState, Outcome, Signature
 from petitions.web.tokens import management_token
 
-from .support import KEY_PASSPHRASE, confirmation_link, csrf_token
+from .support import KEY_PASSPHRASE, confirmation_link, csrf_token, sign_directly
 
 S = InitiativeState
 HEADER = "reference,surname,first_names,birth_date,street_fr,street_nl,house_number,box,postcode"
@@ -25,15 +25,18 @@ PEOPLE = [
 
 
 @pytest.fixture
-def filed(client, make_initiative, sign, mailbox, clock):
+def filed(client, make_initiative, mailbox, clock):
     """Return a builder: an initiative signed and confirmed by ``people``, then filed."""
 
     def build(people=PEOPLE, threshold=None, **fields):
         initiative = make_initiative(
             threshold=threshold or len(people), representatives=1, **fields
         )
+        # Names that the sign form refuses today may have been stored before its rules.
         for n, person in enumerate(people):
-            sign(initiative, email=f"signatory{n}@example.be", **person)
+            sign_directly(
+                initiative, clock.now, email=f"signatory{n}@example.be", **person
+            )
         for message in mailbox():
             link = confirmation_link(message)
             client.post(link, data={"csrf_token": csrf_token(client, link)})

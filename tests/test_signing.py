@@ -256,7 +256,7 @@ def test_the_initiative_page_shows_the_text_counts_and_the_privacy_notice_before
         ("rue de l’évêque", "3", "1000"),
         ("  wetstraat ", "200", "1040"),
         ("Avenue Louise", "250", "1050"),
-        ("Louizalaan", "54 bte 3", "1050"),
+        ("Louizalaan", "54A", "1050"),
         ("Avenue Franklin Roosevelt", "50", "1050"),
     ],
 )

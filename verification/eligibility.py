@@ -1,5 +1,6 @@
 """Who may sign: age on the signing day and an address in the City."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,28 @@ class StreetSegment:
         if self.number_from is None or self.number_to is None:
             return True
         return number is not None and self.number_from <= number <= self.number_to
+
+
+# The house numbers Brussels gives: digits, maybe a letter or bis/ter ("12", "12A",
+# "12 bis"), a range of numbers ("43-45") or a number after a slash ("61/2"). ASCII
+# digits only: other scripts' digits would count as other houses.
+_NUMBER = r"[0-9]{1,4}(?: ?(?:[A-Za-z]|[Bb][Ii][Ss]|[Tt][Ee][Rr]))?"
+_HOUSE_NUMBER = re.compile(rf"{_NUMBER}(?: ?- ?{_NUMBER}|/[0-9]{{1,4}})?")
+
+
+# A box: ASCII letters and digits, maybe parted by a space, full stop, slash or hyphen
+# ("3", "12B", "bte 3", "RC"); never a leading sign that a spreadsheet reads as a formula.
+_BOX = re.compile(r"[0-9A-Za-z]+(?:[ ./-]?[0-9A-Za-z]+)*")
+
+
+def is_box(text: str) -> bool:
+    """Say whether ``text`` is written as a box (letters and digits) is."""
+    return _BOX.fullmatch(text) is not None
+
+
+def is_house_number(text: str) -> bool:
+    """Say whether ``text`` is written as Brussels writes house numbers."""
+    return _HOUSE_NUMBER.fullmatch(text) is not None
 
 
 def house_number_value(house_number: str) -> int | None:

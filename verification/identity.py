@@ -2,10 +2,52 @@
 
 import hashlib
 import hmac
+import unicodedata
 from datetime import date
 
 from .addresses import comparable_address
-from .text import fold
+from .text import MIDDLE_DOT, fold, script_of
+
+# The separators a name may hold between its letters: spaces, hyphens and dashes,
+# apostrophes (and the accents typed for one) and full stops, the ones fold() has
+# always turned into a space.
+NAME_SEPARATORS = frozenset(
+    " \u00a0-\u2010\u2011\u2012\u2013\u2014\u2015'\u2018\u2019\u02bc`\u00b4."
+)
+
+# Scripts written together within one word (Japanese; Chinese with Bopomofo; Korean).
+_SCRIPTS_WRITTEN_TOGETHER = (
+    {"HAN", "HIRAGANA", "KATAKANA"},
+    {"HAN", "BOPOMOFO"},
+    {"HAN", "HANGUL"},
+)
+
+
+def name_problem(name: str) -> str | None:
+    """Say what makes ``name`` no name, as a stable code, or None for a good name.
+
+    "characters": something else than letters, combining marks, NAME_SEPARATORS and
+    the Catalan middle dot (Col·lell), or no letter at all. "mixed_scripts": a word
+    mixes letters of two scripts (a Greek Ρ in a Latin name looks like P but would
+    make another person).
+    """
+    if not any(c.isalpha() for c in name) or any(
+        not (c.isalpha() or unicodedata.category(c).startswith("M"))
+        and c not in NAME_SEPARATORS
+        and c != MIDDLE_DOT
+        for c in name
+    ):
+        return "characters"
+    spaced = "".join(
+        " " if c in NAME_SEPARATORS or c == MIDDLE_DOT else c for c in name
+    )
+    for word in spaced.split():
+        scripts = {script_of(c) for c in word} - {"COMMON", "INHERITED"}
+        if len(scripts) > 1 and not any(
+            scripts <= together for together in _SCRIPTS_WRITTEN_TOGETHER
+        ):
+            return "mixed_scripts"
+    return None
 
 
 def normalise_name(name: str) -> str:

@@ -22,6 +22,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    StopValidation,
     ValidationError,
 )
 
@@ -38,18 +39,50 @@ OUTCOME_CHOICES = [
 ]
 
 
+# The years a council date may lie in: a date outside is a typing slip (0001, 9999),
+# and the time zone's arithmetic cannot even take the first and last years.
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+# More signatures than the City has residents is a typing slip too (and 10^20 does
+# not fit in a database integer).
+MAX_COUNT = 1_000_000
+
+
+TOO_LARGE = _l("A count cannot be larger than %(max)s: please check it.")
+
+
+class CountField(
+    with_parse_message(
+        IntegerField, _l("Please enter a whole number, for example 1250.")
+    )
+):
+    """A whole number; one with more digits than MAX_COUNT is not even converted."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(valuelist[0].strip()) > len(str(MAX_COUNT)):
+            self.data = None
+            raise ValueError(TOO_LARGE % {"max": MAX_COUNT})
+        super().process_formdata(valuelist)
+
+
+def plausible_year(form, field):
+    """Stop at a date outside FIRST_YEAR-LAST_YEAR, before anything computes with it."""
+    if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise StopValidation(
+            _l(
+                "Please check the year: it must lie between %(first)d and %(last)d.",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
+
+
 def day_field(label, required) -> DateField:
     """Return a date field (YYYY-MM-DD, a date picker in browsers) with our messages."""
     return DateField(
         label,
-        validators=[InputRequired(required)],
+        validators=[InputRequired(required), plausible_year],
         invalid_value_message=_l("Please enter a real date, for example 2027-06-30."),
     )
-
-
-CountField = with_parse_message(
-    IntegerField, _l("Please enter a whole number, for example 1250.")
-)
 
 
 class MomentField(DateTimeLocalField):
@@ -198,6 +231,10 @@ def count_field(label, required) -> CountField:
         validators=[
             InputRequired(required),
             NumberRange(min=0, message=_l("A count cannot be negative.")),
+            NumberRange(
+                max=MAX_COUNT,
+                message=TOO_LARGE,
+            ),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -216,7 +253,10 @@ class MeetingForm(FlaskForm):
     starts_at = MomentField(
         _l("Date and time (Brussels time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        validators=[InputRequired(_l("Please enter the date and time."))],
+        validators=[
+            InputRequired(_l("Please enter the date and time.")),
+            plausible_year,
+        ],
         invalid_value_message=_l(
             "Please enter a real date and time, for example 2027-06-30 18:30."
         ),

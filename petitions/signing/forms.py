@@ -22,8 +22,21 @@ from petitions.web.forms import (
     text_field,
     with_parse_message,
 )
+from verification.eligibility import is_box, is_house_number
+from verification.identity import name_problem
 
-_POSTCODE = re.compile(r"^\d{4}$")
+_POSTCODE = re.compile(r"^[0-9]{4}$")
+
+NAME_MESSAGES = {
+    "characters": _l(
+        "A name is made of letters, with spaces, hyphens, apostrophes or full stops "
+        "between them."
+    ),
+    "mixed_scripts": _l(
+        "Please write each word of the name in one alphabet: a letter from another "
+        "alphabet may look the same but is a different letter."
+    ),
+}
 
 BirthDateField = with_parse_message(
     DateField, _l("Please enter a real date, for example 1990-12-31.")
@@ -88,6 +101,28 @@ class SignatureForm(FlaskForm):
         if field.data and field.data.year < 1900:
             raise ValidationError(_l("Please check the year of your date of birth."))
 
+    def validate_surname(self, field):
+        _check_name(field)
+
+    def validate_first_names(self, field):
+        _check_name(field)
+
+    def validate_house_number(self, field):
+        if field.data and not is_house_number(field.data):
+            raise ValidationError(
+                _l(
+                    "A house number is written in digits, with a letter, bis or ter "
+                    "if it has one, for example 12, 12A, 12 bis, 43-45 or 61/2 (a box "
+                    "has its own field)."
+                )
+            )
+
+    def validate_box(self, field):
+        if field.data and not is_box(field.data):
+            raise ValidationError(
+                _l("A box is written in letters and digits, for example 3, 12B or RC.")
+            )
+
     def validate_postcode(self, field):
         if field.data and not _POSTCODE.match(field.data):
             raise ValidationError(_l("A postcode has four digits, for example 1000."))
@@ -95,6 +130,12 @@ class SignatureForm(FlaskForm):
     def validate_email(self, field):
         if field.data:
             field.data = normalised_email(field.data)
+
+
+def _check_name(field) -> None:
+    problem = field.data and name_problem(field.data)
+    if problem:
+        raise ValidationError(NAME_MESSAGES[problem])
 
 
 class CodeForm(FlaskForm):

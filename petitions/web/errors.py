@@ -1,6 +1,6 @@
 """Error pages: a clear message in the user's language, never a stack trace or data."""
 
-from flask import render_template
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -14,6 +14,18 @@ def _page(status: int, title: str, message: str):
 
 def register(app) -> None:
     """Map HTTP errors and unusable links to friendly pages."""
+
+    @app.before_request
+    def _readable_query():
+        # Browsers send a query string percent-encoded; raw bytes that are not UTF-8
+        # can only be typed by hand or by a tool, and Werkzeug cannot read them.
+        try:
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            # Dropped, so that the error page (whose language links repeat the
+            # page's query) can be built; the request is refused all the same.
+            request.query_string = b""
+            abort(400)
 
     @app.errorhandler(CSRFError)
     def _csrf(error):

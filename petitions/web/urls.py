@@ -23,18 +23,21 @@ def local_path(value: str | None, under: str = "/") -> str | None:
     Every "go back to" value (the language switch, the staff sign-in, the feedback
     form's page) passes here, so that none of them can send a visitor to another site:
     no scheme, no host, no protocol-relative ``//``, no backslash (which browsers read
-    as a slash), no control character.
+    as a slash), no control or invisible character (CR, LF, U+2028...).
     """
     if not value or len(value) > LOCAL_PATH_MAX_LENGTH:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a broken address ("http://[") is no path of ours either
+        return None
     if (
         parts.scheme
         or parts.netloc
         or not value.startswith(under)
         or value.startswith("//")
         or "\\" in value
-        or any(ord(c) < 32 or ord(c) == 127 for c in value)
+        or any(not c.isprintable() for c in value)
     ):
         return None
     return value
