@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app petitions
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps
+.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps attacks
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,6 +84,9 @@ extract: $(STAMP) ## Extract the translatable strings and update the catalogs
 
 bench: install ## Measure signing and confirming under gunicorn (figures go in the README)
 	$(BIN)/python -m bench
+
+attacks: install ## Replay the security review's attacks at the default limits and print the figures
+	$(BIN)/python -m bench.attacks
 
 clean: ## Remove the virtual environment (instance/ is kept)
 	rm -rf $(VENV)
