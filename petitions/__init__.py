@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from petitions.public import about, feed, sharing
     from petitions.public import views as public
     from petitions.receipts import views as receipts
+    from petitions.secretariat import fraud as _secretariat_fraud  # noqa: F401
     from petitions.secretariat import login as _secretariat_login  # noqa: F401
     from petitions.secretariat import paper as _secretariat_paper  # noqa: F401
     from petitions.secretariat import register as _secretariat_register  # noqa: F401

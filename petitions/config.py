@@ -127,6 +127,11 @@ LIMIT_SIGN_PER_IDENTITY = "5 per day"
 # (and counted in the mail_budget table), never sent.
 MAIL_PER_RECIPIENT_HOUR = 10
 MAIL_PER_RECIPIENT_DAY = 30
+# The secretariat's fraud view flags an hour, a mail domain or a network holding at
+# least FRAUD_BURST_MINIMUM signatures and more than FRAUD_BURST_FACTOR times the
+# average of the others (petitions/secretariat/rules.py, flagged_batches).
+FRAUD_BURST_MINIMUM = 20
+FRAUD_BURST_FACTOR = 5
 
 # Keys (flask --app petitions keys create). The web server reads only the two public keys;
 # the private keys, encrypted with a passphrase, belong to the secretariat and the City.

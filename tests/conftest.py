@@ -33,7 +33,13 @@ from petitions.sealing import envelopes
 from petitions.sealing.records import seal_signature
 from petitions.signing.cli import SAMPLE_STREETS, import_streets
 from verification.codes import new_code, normalise_code
-from verification.identity import code_hash, email_hash, identity_hash, identity_secret
+from verification.identity import (
+    code_hash,
+    email_hash,
+    identity_hash,
+    identity_secret,
+    network_hash,
+)
 from verification.merkle import commitment, new_receipt_code
 
 from .support import (
@@ -317,6 +323,9 @@ def make_signature(app, clock):
             "created_at": at,
             "confirmed_at": None if pending else at,
             "commitment": receipt and commitment(receipt, initiative.id).hex(),
+            # Online: the keyed hash of the client's network and the mail domain.
+            "client_network": network_hash(key, "192.0.2.1") if online else None,
+            "mail_domain": "example.be" if online else None,
         }
         signature = Signature(**(values | overrides))
         db.session.add(signature)
@@ -362,6 +371,8 @@ def make_signature(app, clock):
                 "envelope_identity",
                 "identity_hash",
                 "email_hash",
+                "client_network",
+                "mail_domain",
             ):
                 setattr(signature, column, None)
         for column, value in overrides.items():  # over what was sealed or closed too

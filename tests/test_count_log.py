@@ -36,6 +36,7 @@ def test_the_first_entry_publishes_the_count_and_root_chained_to_zeros(
     assert entry.changes == {
         "confirmations": 2,
         "withdrawals": 0,
+        "invalidations": 0,
         "verdicts": {"valid": 0, "invalid": 0},
     }
     assert entry.prev_hash == "0" * 64

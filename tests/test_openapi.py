@@ -19,10 +19,12 @@ from petitions import create_app
 from petitions.extensions import db
 from petitions.initiatives import operations as initiative_operations
 from petitions.initiatives.labels import ACTION_LABELS
+from petitions.initiatives.operations import staff_actor
 from petitions.initiatives.queries import PUBLIC_STATES
 from petitions.initiators import operations as initiator_operations
 from petitions.jobs.registry import run_job
 from petitions.models import AuditEntry, InitiativeState, Outcome
+from petitions.secretariat.batches import invalidate_batch
 
 from .support import MINUTES, decide, export_dossier, review
 
@@ -199,6 +201,17 @@ def every_state(
     with_council(exported, staff, clock)
     initiative_operations.record_vote(
         exported, staff, date(2027, 3, 10), Outcome.amended, MINUTES, clock.now
+    )
+    db.session.commit()
+
+    # Collecting, a batch of its signatures invalidated by the secretariat.
+    invalidated = built["collecting, a batch invalidated"] = submitted(
+        make_initiative, clock
+    )
+    review(invalidated, staff, clock)
+    signed(invalidated, people=1, first=4)
+    invalidate_batch(
+        invalidated, staff_actor(staff), "domain:example.be", "Robots.", clock.now
     )
     db.session.commit()
 

@@ -29,6 +29,8 @@ KEPT_COLUMNS = {
     "notify_decision",
     "created_at",
     "confirmed_at",
+    # When the secretariat invalidated it in a batch: the count log subtracts it.
+    "invalidated_at",
 }
 
 

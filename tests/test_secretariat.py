@@ -34,6 +34,8 @@ SECRETARIAT_ONLY = {
     "secretariat.paper_signatures",
     "secretariat.paper_enter",
     "secretariat.paper_import",
+    "secretariat.fraud",
+    "secretariat.fraud_invalidate",
 }
 PRESIDENT_ONLY = {"secretariat.meeting", "secretariat.agenda"}
 SECRETARIAT_OR_PRESIDENT = {"secretariat.vote"}

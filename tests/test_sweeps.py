@@ -210,6 +210,8 @@ def test_personal_data_is_purged_after_its_retention_and_counts_stay(
             code_hash=f"{n:064x}",
             envelope_code=b"envelope",
             repeat_notice_at=clock.now,
+            client_network=f"{n:064x}",
+            mail_domain="example.be",
         )
     add_signatures(initiative, clock, 2, state=SignatureState.pending)
     last_day = brussels(kept_until)

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 import unicodedata
 from datetime import date
 
@@ -92,3 +93,28 @@ def code_hash(key: bytes, code: str) -> str:
     """Return the keyed hash of a confirmation code, whatever its case or dashes."""
     cleaned = "".join(c for c in code.upper() if c.isalnum())
     return hmac.new(key, ("code\x1f" + cleaned).encode(), hashlib.sha256).hexdigest()
+
+
+def network_hash(key: bytes, address: str | None) -> str | None:
+    """Return the keyed hash of a client's network, never of the address itself.
+
+    The network is the /24 of an IPv4 address and the /48 of an IPv6 one (an IPv4
+    address written as IPv6 is taken as IPv4): one household, office or small provider
+    block, enough to see many signatures coming from one place, too wide to point at
+    one device. None when there is no readable address.
+    """
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    message = "network\x1f" + network.with_prefixlen
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def mail_domain(address: str) -> str:
+    """Return the lower-cased domain of an e-mail address (the part after the last @)."""
+    return comparable_address(address).rpartition("@")[2]

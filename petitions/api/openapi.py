@@ -121,7 +121,7 @@ COUNT_LOG_ENTRY_SCHEMA = {
     "the canonical JSON (keys sorted, no spaces, UTF-8) of every other field, prev_hash "
     "included; prev_hash = the previous entry's hash (64 zeros for the first). "
     "confirmed_count = the previous count (0 before the first) + confirmations - "
-    "withdrawals.",
+    "withdrawals - invalidations (0 when absent).",
     "required": [
         "initiative",
         "seq",
@@ -154,6 +154,11 @@ COUNT_LOG_ENTRY_SCHEMA = {
             "properties": {
                 "confirmations": {"type": "integer"},
                 "withdrawals": {"type": "integer"},
+                "invalidations": {
+                    "type": "integer",
+                    "description": "Signatures the secretariat invalidated in a "
+                    "batch (see the timeline for the reason).",
+                },
                 "verdicts": {
                     "type": "object",
                     "description": "The register check's totals at publication.",

@@ -201,6 +201,13 @@ def apply_verdicts(
             for signature_id, (verdict, reason) in verdicts.verdicts.items()
         ],
     )
+    # The fraud view's groupings have served their purpose once the register has
+    # judged every signature: they go now, not at the end of the retention period.
+    db.session.execute(
+        update(Signature)
+        .where(Signature.initiative_id == initiative.id)
+        .values(client_network=None, mail_domain=None)
+    )
     counts = Counter(
         reason or verdict for verdict, reason in verdicts.verdicts.values()
     )

@@ -11,10 +11,13 @@ Anyone can check two things from the published entries alone:
 
 What the changes hold, and why:
 
-- ``confirmations`` and ``withdrawals`` are counted from the signatures' own timestamps
-  (``confirmed_at``, ``withdrawn_at``) in the window since the previous entry. They are
-  the only things that move the count: a signature counts from its confirmation until
-  its withdrawal.
+- ``confirmations``, ``withdrawals`` and ``invalidations`` are counted from the
+  signatures' own timestamps (``confirmed_at``, ``withdrawn_at``, ``invalidated_at``)
+  in the window since the previous entry. They are the only things that move the
+  count: a signature counts from its confirmation until its withdrawal or until the
+  secretariat invalidates it in a batch, whichever comes first (a signature withdrawn
+  after its invalidation is not counted out twice). Entries made before invalidations
+  existed have no ``invalidations``: read it as 0.
 - Expiries are not listed: the ``expire-pending-signatures`` job deletes signatures that
   were never confirmed, which never counted, so they cannot move the count.
 - ``verdicts`` are the register check's totals at publication (``valid``, ``invalid``):
@@ -23,7 +26,7 @@ What the changes hold, and why:
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
@@ -97,18 +100,30 @@ def _count(*conditions) -> int:
 def changes_since(initiative: Initiative, since: datetime | None, now) -> dict:
     """Return what moved the count in (since, now], and the register check's totals."""
 
-    def window(column):
+    def window(column, *conditions):
         lower = [column > since] if since is not None else [column.is_not(None)]
-        return _count(Signature.initiative_id == initiative.id, *lower, column <= now)
+        return _count(
+            Signature.initiative_id == initiative.id, *lower, column <= now, *conditions
+        )
 
     def verdicts(value: str) -> int:
+        # The register check's verdicts only: not the secretariat's batches.
         return _count(
-            Signature.initiative_id == initiative.id, Signature.verdict == value
+            Signature.initiative_id == initiative.id,
+            Signature.verdict == value,
+            Signature.invalidated_at.is_(None),
         )
 
     return {
         "confirmations": window(Signature.confirmed_at),
-        "withdrawals": window(Signature.withdrawn_at),
+        "withdrawals": window(
+            Signature.withdrawn_at,
+            or_(
+                Signature.invalidated_at.is_(None),
+                Signature.invalidated_at > Signature.withdrawn_at,
+            ),
+        ),
+        "invalidations": window(Signature.invalidated_at),
         "verdicts": {"valid": verdicts("valid"), "invalid": verdicts("invalid")},
     }
 
@@ -173,7 +188,10 @@ def verify_count_log(initiative: Initiative) -> int | None:
         nonlocal prev_count
         changes = entry.changes or {}
         expected_count = (
-            prev_count + changes.get("confirmations", 0) - changes.get("withdrawals", 0)
+            prev_count
+            + changes.get("confirmations", 0)
+            - changes.get("withdrawals", 0)
+            - changes.get("invalidations", 0)
         )
         if entry.confirmed_count != expected_count:
             return "miscounted"

@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "agenda-set": _l("Put on the council's agenda"),
     "decided": _l("Decided by the municipal council"),
     "dossier-exported": _l("Certified dossier exported for the council"),
+    "signatures-invalidated": _l("Signatures invalidated by the secretariat"),
 }
 
 OUTCOME_LABELS = {
@@ -117,4 +118,6 @@ REASON_LABELS = {
     "duplicate": _l("Signed twice"),
     "unreadable": _l("Data unreadable or incomplete"),
     "other": _l("Other reason"),
+    # Not a register code: the secretariat's batch invalidation (models.BULK_REASON).
+    "secretariat": _l("Invalidated by the secretariat with a batch"),
 }

@@ -4,7 +4,8 @@ from flask import abort
 from sqlalchemy import func, select
 
 from petitions.extensions import db
-from petitions.models import Initiative, InitiativeState, Signature, SignatureState
+from petitions.models import Initiative, InitiativeState, Signature
+from petitions.models.signatures import still_counts
 
 S = InitiativeState
 
@@ -19,10 +20,7 @@ def confirmed_counts(initiative_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Signature.initiative_id, func.count(Signature.id))
-        .where(
-            Signature.initiative_id.in_(initiative_ids),
-            Signature.state == SignatureState.confirmed,
-        )
+        .where(Signature.initiative_id.in_(initiative_ids), still_counts())
         .group_by(Signature.initiative_id)
     ).all()
     counts = dict.fromkeys(initiative_ids, 0)

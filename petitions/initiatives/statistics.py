@@ -15,6 +15,7 @@ from petitions.models import (
     Signature,
     SignatureState,
 )
+from petitions.models.signatures import still_counts
 
 # Below this, a count per neighbourhood could point at a few neighbours: shown as "< 10".
 SMALL_CELL = 10
@@ -48,7 +49,7 @@ def signatures_per_day(initiative: Initiative, now: datetime) -> list[tuple[date
     instants = db.session.scalars(
         select(Signature.confirmed_at).where(
             Signature.initiative_id == initiative.id,
-            Signature.state == SignatureState.confirmed,
+            still_counts(),
             Signature.confirmed_at.is_not(None),
         )
     ).all()
@@ -91,10 +92,7 @@ def neighbourhood_counts(initiative: Initiative) -> list[NeighbourhoodCount] | N
     """
     rows = db.session.execute(
         select(Signature.neighbourhood, func.count(Signature.id))
-        .where(
-            Signature.initiative_id == initiative.id,
-            Signature.state == SignatureState.confirmed,
-        )
+        .where(Signature.initiative_id == initiative.id, still_counts())
         .group_by(Signature.neighbourhood)
     ).all()
     if not rows:
@@ -139,6 +137,9 @@ def verdict_counts(initiative: Initiative) -> VerdictCounts | None:
             Signature.initiative_id == initiative.id,
             Signature.state == SignatureState.confirmed,
             Signature.verdict.is_not(None),
+            # The register check's verdicts: the secretariat's batches are on the
+            # timeline, and no longer count.
+            Signature.invalidated_at.is_(None),
         )
         .group_by(Signature.verdict, Signature.verdict_reason)
     ).all()

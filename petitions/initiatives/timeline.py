@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_date, format_number, format_time
+from flask_babel import format_date, format_number, format_time, ngettext
 from flask_babel import gettext as _
 
 from petitions import dates
@@ -80,6 +80,14 @@ def entry_facts(action: str, details: dict) -> list[str]:
     if details.get("outcome"):
         facts.append(
             _("Outcome: %(outcome)s.", outcome=outcome_label(details["outcome"]))
+        )
+    if action == "signatures-invalidated" and "invalidated" in details:
+        facts.append(
+            ngettext(
+                "%(num)s signature invalidated by the secretariat.",
+                "%(num)s signatures invalidated by the secretariat.",
+                details["invalidated"],
+            )
         )
     if vote := _as_date(details.get("vote_date")):
         facts.append(_("Vote of %(date)s.", date=format_date(vote, "long")))

@@ -7,7 +7,7 @@ from sqlalchemy import UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from petitions.extensions import db
-from petitions.models.signatures import Signature, SignatureState
+from petitions.models.signatures import Signature, still_counts
 from petitions.models.types import UTCDateTime, enum_column, utcnow
 
 
@@ -87,11 +87,10 @@ class Initiative(db.Model):
         return next(iter(by_language.values()), None)
 
     def confirmed_count(self) -> int:
-        """Return the number of confirmed signatures."""
+        """Return the number of signatures that count (confirmed, not invalidated)."""
         return db.session.scalar(
             select(func.count(Signature.id)).where(
-                Signature.initiative_id == self.id,
-                Signature.state == SignatureState.confirmed,
+                Signature.initiative_id == self.id, still_counts()
             )
         )
 

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from petitions.extensions import db
@@ -22,7 +22,13 @@ PERSONAL_COLUMNS = (
     "envelope_code",
     "envelope_receipt",
     "repeat_notice_at",
+    "client_network",
+    "mail_domain",
 )
+
+
+# The verdict reason of a signature the secretariat invalidated in a batch.
+BULK_REASON = "secretariat"
 
 
 def erased_personal_columns() -> dict[str, None]:
@@ -88,6 +94,25 @@ class Signature(db.Model):
     # When the signature's address was last told that a repeat was confirmed in its
     # name: at most once a day (signing/rules.py).
     repeat_notice_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the secretariat's fraud view groups online signatures by: the keyed hash of
+    # the client's network (verification.identity.network_hash, never the address) and
+    # the lower-cased domain of the address typed. Erased once the register check is
+    # applied, at a withdrawal and by the retention sweep.
+    client_network: Mapped[str | None] = mapped_column(db.String(64))
+    mail_domain: Mapped[str | None] = mapped_column(db.String(255))
+    # When the secretariat invalidated the signature in a batch (verdict "invalid",
+    # reason BULK_REASON): from then on it no longer counts (see ``still_counts``).
+    invalidated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def still_counts():
+    """Return the SQL condition of a signature that counts: confirmed, not invalidated
+    by the secretariat. The register check's own verdicts do not enter here: they are
+    counted apart, as the check's result."""
+    return and_(
+        Signature.state == SignatureState.confirmed,
+        Signature.invalidated_at.is_(None),
+    )
 
 
 class Street(db.Model):

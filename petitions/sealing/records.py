@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from petitions.extensions import db
 from petitions.models import Signature, SignatureState
+from petitions.models.signatures import still_counts
 from petitions.sealing.keys import sealing_public_key
 from verification.keys import key_id
 from verification.sealing import open_with_any, seal_record
@@ -56,7 +57,7 @@ def counted_signatures_query(initiative):
         select(Signature)
         .where(
             Signature.initiative_id == initiative.id,
-            Signature.state == SignatureState.confirmed,
+            still_counts(),
             Signature.commitment.is_not(None),
         )
         .order_by(Signature.id)

@@ -15,6 +15,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
 )
 from wtforms.validators import (
     AnyOf,
@@ -364,4 +365,19 @@ class VerdictImportForm(FlaskForm):
         _l("File of the register's verdicts (CSV)"),
         validators=[FileRequired(_l("Please choose the file of verdicts."))],
         render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class BatchInvalidationForm(FlaskForm):
+    """The fraud view's action: one batch, and the reason published with it."""
+
+    batch = SelectField(
+        _l("Batch to invalidate"),
+        validate_choice=False,
+        validators=[InputRequired(_l("Please choose the batch to invalidate."))],
+    )
+    reason = long_text_field(
+        _l("Reason (published on the initiative's timeline)"),
+        1000,
+        _l("Please give the reason: it is published with the number of signatures."),
     )

@@ -1,10 +1,15 @@
 """Pure decisions about staff sign-in: the growing wait after failures, how long a
-session lives, who needs a second factor, which TOTP time steps a code may match."""
+session lives, who needs a second factor, which TOTP time steps a code may match; and
+which batches of signatures the fraud view flags."""
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from petitions.models.staff import StaffRole
+
+K = TypeVar("K", bound=Hashable)
 
 # The roles that change the record of an initiative must prove a second factor.
 SECOND_FACTOR_ROLES = frozenset({StaffRole.secretariat, StaffRole.president})
@@ -95,3 +100,25 @@ def totp_steps(now: datetime) -> list[int]:
 def is_fresh_step(step: int, last_step: int | None) -> bool:
     """Say whether a code's step comes after the last one used: a code is good once."""
     return last_step is None or step > last_step
+
+
+def flagged_batches(
+    counts: Mapping[K, int], factor: float, minimum: int, slots: int | None = None
+) -> set[K]:
+    """Return the batches (hours, mail domains or networks) that hold far more than their
+    share: at least ``minimum`` signatures and more than ``factor`` times the average
+    of the other batches.
+
+    ``slots`` is how many batches there are in all (for hours: every hour of the
+    collection so far, the empty ones too); by default the batches counted. A batch
+    alone (every signature from one network) is compared with nothing, so an average
+    of 0: it is flagged once it reaches ``minimum``.
+    """
+    slots = max(slots if slots is not None else len(counts), len(counts))
+    total = sum(counts.values())
+    flagged = set()
+    for batch, count in counts.items():
+        others = (total - count) / (slots - 1) if slots > 1 else 0.0
+        if count >= minimum and count > factor * others:
+            flagged.add(batch)
+    return flagged

@@ -30,7 +30,14 @@ from verification import codes
 from verification.codes import new_code
 from verification.eligibility import check_age, resolve_address
 from verification.envelope import EnvelopeError
-from verification.identity import code_hash, email_hash, identity_hash, identity_secret
+from verification.identity import (
+    code_hash,
+    email_hash,
+    identity_hash,
+    identity_secret,
+    mail_domain,
+    network_hash,
+)
 from verification.merkle import commitment, new_receipt_code
 
 
@@ -81,7 +88,10 @@ def check_eligibility(details: SignatoryDetails, now: datetime):
 
 
 def submit_signature(
-    initiative: Initiative, details: SignatoryDetails, now: datetime
+    initiative: Initiative,
+    details: SignatoryDetails,
+    now: datetime,
+    client_address: str | None = None,
 ) -> None:
     """Record an attempt to sign and mail its confirmation to the address typed.
 
@@ -90,6 +100,9 @@ def submit_signature(
     repeat, whether the earlier signature is pending or counted. Knowing someone's names
     and date of birth must not let a stranger learn, from their own mailbox, that this
     person signed. Only confirming a repeat says so (see ``confirm_signature``).
+
+    ``client_address`` (the request's) is kept only as its network's keyed hash, for
+    the secretariat's fraud view.
     """
     if not is_open_for_signing(initiative, now):
         raise NotCollecting()
@@ -118,7 +131,7 @@ def submit_signature(
             )
             return
         if existing is not None:
-            _answer_repeat(initiative, existing, details, street, now)
+            _answer_repeat(initiative, existing, details, street, now, client_address)
             return
         code = new_code()
         signature = Signature(
@@ -132,6 +145,8 @@ def submit_signature(
             notify_decision=bool(details.notify_decision),
             created_at=now,
             mails_sent=1,
+            client_network=network_hash(key, client_address),
+            mail_domain=mail_domain(details.email),
         )
         try:
             # A savepoint: if a simultaneous request inserted the same person first, the
@@ -228,7 +243,12 @@ def _enqueue_confirmation(initiative, signature, code, details, answer_to, now) 
 
 
 def _answer_repeat(
-    initiative, existing: Signature, details: SignatoryDetails, street, now
+    initiative,
+    existing: Signature,
+    details: SignatoryDetails,
+    street,
+    now,
+    client_address: str | None,
 ) -> None:
     """Answer a repeat attempt exactly as a first one: a new link to the address typed.
 
@@ -242,6 +262,8 @@ def _answer_repeat(
         existing.language = details.language
         existing.neighbourhood = street.neighbourhood
         existing.notify_decision = bool(details.notify_decision)
+        existing.client_network = network_hash(_identity_key(), client_address)
+        existing.mail_domain = mail_domain(details.email)
         _seal(existing, details, street)
         answer_to: str | None = details.email
     else:

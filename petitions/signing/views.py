@@ -5,6 +5,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -65,7 +66,7 @@ def sign(slug: str):
         **{name: form[name].data for name in SignatoryDetails.__dataclass_fields__}
     )
     try:
-        submit_signature(initiative, details, clock.now())
+        submit_signature(initiative, details, clock.now(), request.remote_addr)
     except NotCollecting:
         db.session.rollback()
         return _not_collecting(initiative)

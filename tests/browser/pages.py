@@ -188,4 +188,14 @@ PAGES["secretariat-paper-signatures"] = (
     "secretariat",
     staff_page("collecting", "/paper"),
 )
+PAGES["secretariat-fraud"] = ("secretariat", staff_page("collecting", "/fraud"))
+
+
+def fraud_with_errors(page, site):
+    """The fraud view's form sent empty: the batch and the reason are missing."""
+    staff_page("collecting", "/fraud")(page, site)
+    submit(page, "form[action$='/fraud']", 400)
+
+
+PAGES["secretariat-fraud-errors"] = ("secretariat", fraud_with_errors)
 PAGES["viewer-forbidden"] = ("viewer", forbidden_page)
