@@ -145,6 +145,28 @@ def test_a_query_string_that_is_not_utf8_is_a_bad_request_in_the_visitors_langua
 
 
 @pytest.mark.parametrize(
+    "path",
+    [
+        "/initiatives/%00",
+        "/initiatives/%00/widget",
+        "/api/v1/initiatives/%00",
+        "/api/v1/initiatives/%00/log",
+        "/i/%00",
+        "/feedback?page=%00",
+        "/language/nl?next=/%00",
+    ],
+)
+def test_a_nul_character_in_an_address_is_a_bad_request_on_every_database(
+    client, path
+):
+    # PostgreSQL refuses NUL in any text it compares: asked for it, it raised (a 500).
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    response = client.get(path)
+    assert response.status_code == 400
+    assert '<html lang="nl"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
     ("action", "fields", "message"),
     [
         ("meeting", {"starts_at": "0001-01-01T00:00", "place": "Stadhuis"}, "jaar"),

@@ -26,6 +26,14 @@ def register(app) -> None:
             # page's query) can be built; the request is refused all the same.
             request.query_string = b""
             abort(400)
+        # A NUL character (%00) is never part of an address or a slug, and PostgreSQL
+        # refuses it in any text it is asked to compare.
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, value in request.args.items(multi=True)
+        ):
+            request.query_string = b""
+            abort(400)
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
