@@ -113,6 +113,8 @@ def test_behind_trusted_proxies_the_client_is_the_forwarded_address(
         assert sign_post(client, initiative, 10 + n).status_code == 303
     client.environ_base["HTTP_X_FORWARDED_FOR"] = "10.9.9.9, 203.0.113.250"
     assert sign_post(client, initiative, 30).status_code == 429
+    with proxied.app_context():
+        db.engine.dispose()  # this second app's connections close with the test
 
 
 def test_one_ipv6_network_is_one_client(client, make_initiative):
