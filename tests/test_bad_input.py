@@ -156,9 +156,7 @@ def test_a_query_string_that_is_not_utf8_is_a_bad_request_in_the_visitors_langua
         "/language/nl?next=/%00",
     ],
 )
-def test_a_nul_character_in_an_address_is_a_bad_request_on_every_database(
-    client, path
-):
+def test_a_nul_character_in_an_address_is_a_bad_request_on_every_database(client, path):
     # PostgreSQL refuses NUL in any text it compares: asked for it, it raised (a 500).
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
     response = client.get(path)

@@ -19,6 +19,7 @@ from petitions.signing.cli import SAMPLE_STREETS, import_streets
 
 from .support import (
     POSTGRES_URL,
+    STAFF_PASSWORD,
     Clock,
     base_config,
     confirmation_code,
@@ -158,6 +159,26 @@ def test_outside_development_cookies_are_secure_and_host_only(app_config):
     assert "Secure" in language_cookie and "Path=/" in language_cookie
     # The cookie chosen is the one read back.
     assert '<html lang="nl">' in client.get("/").get_data(as_text=True)
+
+
+def test_outside_development_the_staff_device_cookie_is_secure_and_host_only(
+    app_config, make_staff
+):
+    email = make_staff("viewer").email
+    db.session.rollback()  # the other app below writes to the same SQLite file
+    app = production_app(app_config)
+    client = https_client(app)
+    data = {"email": email, "password": STAFF_PASSWORD}
+    data["csrf_token"] = csrf_token(client, "/secretariat/login")
+    answer = client.post("/secretariat/login", data=data)
+    assert answer.status_code == 303
+    cookies = answer.headers.getlist("Set-Cookie")
+    (device,) = [c for c in cookies if "staff_device" in c]
+    assert device.startswith("__Host-staff_device=")
+    assert "Secure" in device and "Path=/;" in device and "Domain" not in device
+    assert all(c.startswith("__Host-") for c in cookies)
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_outside_development_a_form_posted_over_https_works_without_a_referer(

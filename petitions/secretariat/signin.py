@@ -22,6 +22,7 @@ from petitions.secretariat import second_factor, throttle
 from petitions.secretariat.rules import is_pending_sign_in_valid, needs_second_factor
 from petitions.secretariat.sessions import clear_browser_session, start_session
 from petitions.secretariat.staff import check_credentials, find_staff
+from petitions.web.cookies import cookie_name
 
 DEVICE_COOKIE = "staff_device"
 PENDING_KEY = "staff_pending"
@@ -50,7 +51,7 @@ def _device_max_age() -> int:
 
 def _device(staff: Staff | None) -> str | None:
     """Return this browser's device id if it signed in to ``staff`` before."""
-    cookie = request.cookies.get(DEVICE_COOKIE)
+    cookie = request.cookies.get(cookie_name(DEVICE_COOKIE))
     if staff is None or not cookie:
         return None
     try:
@@ -158,10 +159,12 @@ def remember_device(response, staff: Staff) -> None:
     device = _device(staff) or secrets.token_urlsafe(16)
     value = _device_serializer().dumps({"staff": staff.id, "device": device})
     response.set_cookie(
-        DEVICE_COOKIE,
+        cookie_name(DEVICE_COOKIE),
         value,
         max_age=_device_max_age(),
-        path="/secretariat/",
+        # The whole site: a __Host- cookie must be (it is sent with staff pages alone
+        # in practice, and it says nothing but which browser signed in before).
+        path="/",
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         httponly=True,
         samesite="Lax",

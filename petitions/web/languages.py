@@ -4,11 +4,12 @@ from flask import current_app, request
 from flask_babel import format_date, format_number, format_time, get_locale
 
 from petitions import dates
+from petitions.web.cookies import cookie_name
 
 
 def language_cookie() -> str:
     """Return the language cookie's name (``__Host-`` prefixed with Secure cookies)."""
-    return "__Host-lang" if current_app.config["SESSION_COOKIE_SECURE"] else "lang"
+    return cookie_name("lang")
 
 
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
