@@ -56,6 +56,16 @@ def normalise_name(name: str) -> str:
     return fold(name)
 
 
+def keyed_hash(key: bytes, purpose: str, text: str) -> str:
+    """Return the HMAC-SHA256 (hex) of ``text`` for one ``purpose`` ("email", "code"...).
+
+    The purpose is part of the message, so that hashes made for one use never match
+    hashes made for another with the same key.
+    """
+    message = f"{purpose}\x1f{text}"
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
 def identity_hash(key: bytes, surname: str, first_names: str, birth_date: date) -> str:
     """Return the keyed hash that identifies a person across signatures.
 
@@ -76,8 +86,7 @@ def identity_secret(surname: str, first_names: str, birth_date: date) -> str:
 
 def email_hash(key: bytes, address: str) -> str:
     """Return the keyed hash of an e-mail address, whatever its case or spaces around."""
-    message = "email\x1f" + comparable_address(address)
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(key, "email", comparable_address(address))
 
 
 def recipient_hash(key: bytes, address: str) -> str:
@@ -85,14 +94,13 @@ def recipient_hash(key: bytes, address: str) -> str:
 
     Apart from ``email_hash``, so that the budget's rows cannot be matched to signatures.
     """
-    message = "recipient\x1f" + comparable_address(address)
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(key, "recipient", comparable_address(address))
 
 
 def code_hash(key: bytes, code: str) -> str:
     """Return the keyed hash of a confirmation code, whatever its case or dashes."""
     cleaned = "".join(c for c in code.upper() if c.isalnum())
-    return hmac.new(key, ("code\x1f" + cleaned).encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(key, "code", cleaned)
 
 
 def network_hash(key: bytes, address: str | None) -> str | None:
@@ -111,8 +119,7 @@ def network_hash(key: bytes, address: str | None) -> str | None:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
-    message = "network\x1f" + network.with_prefixlen
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    return keyed_hash(key, "network", network.with_prefixlen)
 
 
 def mail_domain(address: str) -> str:

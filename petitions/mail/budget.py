@@ -9,11 +9,11 @@ share them; they are keyed by a keyed hash of the address, never the address its
 
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from petitions.extensions import db
+from petitions.hashing import identity_key
 from petitions.mail.rules import budget_expired_before, budget_windows
 from petitions.models import MailBudget
 from verification.identity import recipient_hash
@@ -21,7 +21,7 @@ from verification.identity import recipient_hash
 
 def spend(recipient: str, now: datetime) -> bool:
     """Count one mail to ``recipient``; return False, and count it dropped, once spent."""
-    key = recipient_hash(current_app.config["IDENTITY_KEY"].encode(), recipient)
+    key = recipient_hash(identity_key(), recipient)
     windows = [
         (_window_id(key, period, start), allowed)
         for period, start, allowed in budget_windows(now)

@@ -11,11 +11,11 @@ envelope, no mail from the service either.
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from petitions.extensions import db
+from petitions.hashing import identity_key
 from petitions.initiatives import audit
 from petitions.initiatives.operations import staff_actor
 from petitions.models import (
@@ -121,7 +121,7 @@ def enter_paper_signature(
         street = check_eligibility(details, signed)
     except EligibilityError as refusal:
         return Entered(ELIGIBILITY_OUTCOMES[refusal.reason], refusal.reason)
-    key = current_app.config["IDENTITY_KEY"].encode()
+    key = identity_key()
     identity = identity_hash(key, entry.surname, entry.first_names, entry.birth_date)
     existing = db.session.scalar(
         select(Signature).where(

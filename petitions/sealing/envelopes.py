@@ -1,8 +1,7 @@
 """Envelopes: the signatory's address kept for the service's own mails, opened only by
 what the signatory brings again (their identity, confirmation code or receipt code)."""
 
-from flask import current_app
-
+from petitions.hashing import identity_key
 from petitions.models import Signature
 from petitions.sealing.records import associated_data
 from verification.envelope import close_envelope, envelope_key, open_envelope
@@ -12,7 +11,7 @@ IDENTITY, CODE, RECEIPT = "identity", "code", "receipt"
 
 
 def _key(purpose: str, secret: str) -> bytes:
-    return envelope_key(current_app.config["IDENTITY_KEY"].encode(), purpose, secret)
+    return envelope_key(identity_key(), purpose, secret)
 
 
 def close(signature: Signature, purpose: str, secret: str, address: str) -> bytes:

@@ -5,8 +5,6 @@ Each counter is a row keyed by a keyed hash (no address or e-mail in clear). The
 decision, how long to wait, is ``rules.next_attempt_at``.
 """
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -14,8 +12,10 @@ from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from petitions.extensions import db
+from petitions.hashing import identity_key
 from petitions.models import SignInFailures
 from petitions.secretariat.rules import Throttle, next_attempt_at
+from verification.identity import keyed_hash
 
 
 def settings() -> Throttle:
@@ -30,9 +30,7 @@ def settings() -> Throttle:
 
 
 def _key(kind: str, value: str) -> str:
-    secret = current_app.config["IDENTITY_KEY"].encode()
-    message = f"sign-in\x1f{kind}\x1f{value}".encode()
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return keyed_hash(identity_key(), "sign-in", f"{kind}\x1f{value}")
 
 
 def address_key(address: str | None) -> str:

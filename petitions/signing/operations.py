@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
 from petitions.extensions import db
+from petitions.hashing import identity_key
 from petitions.mail.outbox import enqueue
 from petitions.models import (
     Initiative,
@@ -69,7 +70,7 @@ class SignatoryDetails:
 
 
 def _identity_key() -> bytes:
-    return current_app.config["IDENTITY_KEY"].encode()
+    return identity_key()
 
 
 def check_eligibility(details: SignatoryDetails, now: datetime):
