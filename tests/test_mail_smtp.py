@@ -1,15 +1,18 @@
 """Mail over a real SMTP server on loopback, and nothing lost while it is down."""
 
+import re
 import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from babel.core import UnknownLocaleError
 from sqlalchemy import select
 
 from petitions.extensions import db
 from petitions.jobs.registry import run_job
+from petitions.mail.outbox import render_message
 from petitions.models import OutboxMessage
 
 from .support import confirmation_link, csrf_token
@@ -118,3 +121,48 @@ def test_backoff_grows_but_never_waits_more_than_an_hour():
 
     assert [backoff(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert backoff(30) == timedelta(hours=1)
+
+
+def test_a_crash_in_the_middle_of_a_batch_keeps_the_mails_already_sent(
+    make_initiative, sign, clock, smtp_server
+):
+    initiative = make_initiative()
+    sign(initiative)
+    sign(initiative, email="second@example.be", surname="Peeters")
+    first, second = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id)
+    ).all()
+    # A row the renderer cannot handle stops the batch with an exception, as a crash
+    # of the process would.
+    second.language = "xx"
+    db.session.commit()
+    with pytest.raises(UnknownLocaleError):
+        run_job("deliver-outbox", clock.now)
+    db.session.rollback()
+    assert len(smtp_server.messages) == 1
+    assert db.session.get(OutboxMessage, first.id).sent_at == clock.now
+
+    db.session.get(OutboxMessage, second.id).language = "fr"
+    db.session.commit()
+    assert run_job("deliver-outbox", clock.now)["sent"] == 1
+    # The first mail was not sent a second time.
+    assert [message["To"] for _, message in smtp_server.messages] == [
+        "marie.janssens@example.be",
+        "second@example.be",
+    ]
+
+
+def test_a_mail_keeps_its_message_id_from_one_attempt_to_the_next(
+    make_initiative, sign, clock, smtp_port
+):
+    initiative = make_initiative()
+    sign(initiative)
+    sign(initiative, email="second@example.be", surname="Peeters")
+    first, second = db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id)
+    ).all()
+    ids = {render_message(first, clock.now)["Message-ID"] for _ in range(2)}
+    assert len(ids) == 1
+    assert ids != {render_message(second, clock.now)["Message-ID"]}
+    # A keyed hash, not the outbox's row number (which would tell how much is sent).
+    assert re.fullmatch(r"<[0-9a-f]{32}@initiatives\.brussels>", ids.pop())

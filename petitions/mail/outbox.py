@@ -5,17 +5,19 @@ import os
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from petitions.extensions import db
+from petitions.hashing import identity_key
 from petitions.mail.budget import spend
 from petitions.mail.context import build_context
 from petitions.models import OutboxMessage
 from petitions.private_files import open_private
+from verification.identity import keyed_hash
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def render_message(message: OutboxMessage, now: datetime) -> EmailMessage:
     email["From"] = current_app.config["MAIL_SENDER"]
     email["To"] = message.recipient
     email["Date"] = format_datetime(now)
-    email["Message-ID"] = make_msgid(domain="initiatives.brussels")
+    email["Message-ID"] = message_id(message)
     email.set_content(text)
     email.add_alternative(html, subtype="html")
     # After the parts: set_content() replaces every Content-* header.
@@ -85,6 +87,17 @@ def render_message(message: OutboxMessage, now: datetime) -> EmailMessage:
             "confirmation link (outbox %s): %s", message.id, context["confirm_url"]
         )
     return email
+
+
+def message_id(message: OutboxMessage) -> str:
+    """Return the Message-ID of an outbox message: the same at every attempt.
+
+    A mail sent again after a crash (sent, but not yet marked sent) is then the same
+    mail to the recipient's mail system. Keyed, so that it does not tell how many mails
+    the service has sent.
+    """
+    digest = keyed_hash(identity_key(), "message-id", str(message.id))[:32]
+    return f"<{digest}@initiatives.brussels>"
 
 
 class FileTransport:
@@ -160,18 +173,25 @@ def deliver_outbox(now: datetime) -> dict:
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(message, exc, now)
                 counts["failed"] += 1
-                continue
-            message.sent_at = now
-            message.recipient = None
-            # Codes are the signatory's secrets: gone from the outbox once delivered.
-            message.context = {
-                k: v for k, v in message.context.items() if k not in SECRET_CONTEXT
-            }
-            counts["sent"] += 1
+            else:
+                _sent(message, now)
+                counts["sent"] += 1
+            # Unlike the other sweeps, this one commits each message: a mail is out the
+            # moment the server accepts it, and a process killed later in the batch
+            # must not leave the earlier ones to be sent a second time.
+            db.session.commit()
     finally:
         transport.close()
-    db.session.flush()
     return counts
+
+
+def _sent(message: OutboxMessage, now: datetime) -> None:
+    message.sent_at = now
+    message.recipient = None
+    # Codes are the signatory's secrets: gone from the outbox once delivered.
+    message.context = {
+        k: v for k, v in message.context.items() if k not in SECRET_CONTEXT
+    }
 
 
 def _failed(message: OutboxMessage, exc: Exception, now: datetime) -> None:
