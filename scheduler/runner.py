@@ -12,9 +12,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from petitions.extensions import db
 from petitions.jobs.leases import acquire_lease, release_lease
 from petitions.jobs.registry import run_job
+from petitions.jobs.schedule import SCHEDULE, intervals
 from petitions.models import JobRun
-
-from .schedule import SCHEDULE
 
 logger = logging.getLogger(__name__)
 
@@ -57,18 +56,10 @@ def release_all(app, holder: str) -> None:
         db.session.commit()
 
 
-def intervals(app) -> dict[str, int]:
-    """Return the schedule table with this installation's overrides."""
-    overrides = app.config.get("SCHEDULE_OVERRIDES") or {}
-    return {
-        name: int(overrides.get(name, seconds)) for name, seconds in SCHEDULE.items()
-    }
-
-
 def build_scheduler(app, holder: str, scheduler_class=BlockingScheduler):
     """Return a scheduler with every job of the table (not started)."""
     scheduler = scheduler_class(timezone=app.config["TIMEZONE"])
-    for name, seconds in intervals(app).items():
+    for name, seconds in intervals(app.config).items():
         scheduler.add_job(
             run_once,
             IntervalTrigger(seconds=seconds),

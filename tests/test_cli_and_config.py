@@ -144,7 +144,7 @@ def test_the_scheduler_table_names_only_existing_jobs_and_runs_them(
 
     from petitions.jobs.registry import JOBS
     from scheduler.runner import build_scheduler, run_once
-    from scheduler.schedule import SCHEDULE
+    from petitions.jobs.schedule import SCHEDULE
 
     assert set(SCHEDULE) <= set(JOBS)
     scheduler = build_scheduler(app, "test-holder", BackgroundScheduler)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from petitions.extensions import db
 from petitions.jobs.leases import acquire_lease, release_lease
 from petitions.models import JobRun
-from scheduler.schedule import SCHEDULE
+from petitions.jobs.schedule import SCHEDULE
 
 ROOT = Path(__file__).resolve().parent.parent
 

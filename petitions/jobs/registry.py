@@ -1,6 +1,6 @@
 """Jobs: idempotent sweeps that take ``now``; a missed run heals on the next one.
 
-Each job id (kebab-case, as in the schedule table ``scheduler/schedule.py``) names the
+Each job id (kebab-case, as in the schedule table ``petitions/jobs/schedule.py``) names the
 domain function that does the sweep and returns what it did, for the log and the CLI.
 """
 

@@ -1,4 +1,4 @@
-"""The one schedule table: which sweep runs how often."""
+"""The one schedule table: which sweep runs how often (``python -m scheduler`` runs it)."""
 
 # job id -> seconds between runs. Every job is an idempotent sweep, so a missed or late
 # run is healed by the next one. SCHEDULE_OVERRIDES in the configuration can change an
@@ -20,3 +20,11 @@ SCHEDULE: dict[str, int] = {
     "forget-mail-budgets": 3600,
     "purge-unconfirmed-drafts": 3600,
 }
+
+
+def intervals(config) -> dict[str, int]:
+    """Return the schedule table with this installation's overrides."""
+    overrides = config.get("SCHEDULE_OVERRIDES") or {}
+    return {
+        name: int(overrides.get(name, seconds)) for name, seconds in SCHEDULE.items()
+    }
