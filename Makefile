@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app petitions
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps attacks
+.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps deploy-deps attacks
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,9 +61,20 @@ browser-deps: ## Install Chromium (Debian package) and axe-core (npm) for the br
 		fi; \
 	fi
 
+# tests/test_deploy_units.py reads deploy/systemd/ with systemd-analyze (Debian's systemd).
+deploy-deps: ## Install systemd-analyze (Debian package systemd) for the deploy units' tests
+	@if ! command -v systemd-analyze >/dev/null 2>&1; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends systemd; \
+		else \
+			echo "deploy tests: systemd-analyze is missing; run 'sudo apt-get install systemd' (those tests fail until then)"; \
+		fi; \
+	fi
+
 # With PETITIONS_TEST_REDIS_URL set, the limits' tests (tests/test_limits.py) run on
 # that Redis server too, beside the in-memory storage, in each pytest run below.
-test: install browser-deps ## Run the whole test suite (also on PostgreSQL / Redis when PETITIONS_TEST_POSTGRES_URL / PETITIONS_TEST_REDIS_URL is set)
+test: install browser-deps deploy-deps ## Run the whole test suite (also on PostgreSQL / Redis when PETITIONS_TEST_POSTGRES_URL / PETITIONS_TEST_REDIS_URL is set)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy verification petitions/dates.py $(wildcard petitions/*/rules.py)
