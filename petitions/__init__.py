@@ -38,8 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app, locale_selector=select_locale, timezone_selector=select_timezone
     )
     csrf.init_app(app)
-    from petitions.web import limits
+    from petitions.web import limits, proxies
 
+    proxies.trust_proxies(app)
     limits.init_app(app)
 
     from petitions.database import configure_engine_events
