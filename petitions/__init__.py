@@ -11,8 +11,14 @@ class ConfigurationError(RuntimeError):
     """The app is configured in a way it must not run with."""
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create the application: defaults, instance/config.py, PETITIONS_* env, test mapping."""
+def configured_app(test_config: dict | None = None) -> Flask:
+    """Return the bare application with its configuration read, and nothing more.
+
+    Defaults, instance/config.py, PETITIONS_* env, test mapping, then the paths that
+    default to the instance folder. create_app builds on it; `flask --app petitions
+    check` (petitions/preflight/) reads the very same configuration without refusing it,
+    so as to report every problem of it.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -25,6 +31,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
+    return app
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the application: defaults, instance/config.py, PETITIONS_* env, test mapping."""
+    app = configured_app(test_config)
+    if not app.testing:
+        # Tests leave the log to pytest (caplog), which has its own handlers.
+        from petitions.logs import configure_logging
+
+        configure_logging(app.config)
     _refuse_weak_secrets(app)
     _secure_cookies(app)
 
@@ -135,17 +152,23 @@ def weak_secret_problem(value) -> str | None:
     return None
 
 
+def secret_problems(config) -> list[str]:
+    """Say what is wrong with SECRET_KEY and IDENTITY_KEY, and what to do, one line each."""
+    return [
+        f"{key} {problem}: set a long random value in instance/config.py or "
+        f"PETITIONS_{key} (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))' makes one)"
+        for key in ("SECRET_KEY", "IDENTITY_KEY")
+        if (problem := weak_secret_problem(config.get(key)))
+    ]
+
+
 def _refuse_weak_secrets(app: Flask) -> None:
     if is_development(app):
         return
-    for key in ("SECRET_KEY", "IDENTITY_KEY"):
-        problem = weak_secret_problem(app.config.get(key))
-        if problem:
-            raise ConfigurationError(
-                f"{key} {problem}; set a long random value in instance/config.py or "
-                f"PETITIONS_{key} (python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))' makes one)."
-            )
+    problems = secret_problems(app.config)
+    if problems:
+        raise ConfigurationError("; ".join(problems))
 
 
 def _secure_cookies(app: Flask) -> None:
