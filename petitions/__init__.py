@@ -50,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from petitions.web.languages import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db, directory=migrations_directory(app))
     babel.init_app(
         app, locale_selector=select_locale, timezone_selector=select_timezone
     )
@@ -75,6 +75,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def migrations_directory(app: Flask) -> str:
+    """Return the folder of the Alembic migrations, beside the package."""
+    return os.path.join(app.root_path, "..", "migrations")
 
 
 def _register_blueprints(app: Flask) -> None:
