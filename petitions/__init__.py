@@ -11,8 +11,14 @@ class ConfigurationError(RuntimeError):
     """The app is configured in a way it must not run with."""
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create the application: defaults, instance/config.py, PETITIONS_* env, test mapping."""
+def configured_app(test_config: dict | None = None) -> Flask:
+    """Return the bare application with its configuration read, and nothing more.
+
+    Defaults, instance/config.py, PETITIONS_* env, test mapping, then the paths that
+    default to the instance folder. create_app builds on it; `flask --app petitions
+    check` (petitions/preflight/) reads the very same configuration without refusing it,
+    so as to report every problem of it.
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -25,6 +31,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
+    return app
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the application: defaults, instance/config.py, PETITIONS_* env, test mapping."""
+    app = configured_app(test_config)
+    if not app.testing:
+        # Tests leave the log to pytest (caplog), which has its own handlers.
+        from petitions.logs import configure_logging
+
+        configure_logging(app.config)
     _refuse_weak_secrets(app)
     _secure_cookies(app)
 
@@ -33,13 +50,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from petitions.web.languages import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    migrate.init_app(app, db, directory=migrations_directory(app))
     babel.init_app(
         app, locale_selector=select_locale, timezone_selector=select_timezone
     )
     csrf.init_app(app)
-    from petitions.web import limits
+    from petitions.web import limits, proxies
 
+    proxies.trust_proxies(app)
     limits.init_app(app)
 
     from petitions.database import configure_engine_events
@@ -57,6 +75,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def migrations_directory(app: Flask) -> str:
+    """Return the folder of the Alembic migrations, beside the package."""
+    return os.path.join(app.root_path, "..", "migrations")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -134,17 +157,23 @@ def weak_secret_problem(value) -> str | None:
     return None
 
 
+def secret_problems(config) -> list[str]:
+    """Say what is wrong with SECRET_KEY and IDENTITY_KEY, and what to do, one line each."""
+    return [
+        f"{key} {problem}: set a long random value in instance/config.py or "
+        f"PETITIONS_{key} (python -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))' makes one)"
+        for key in ("SECRET_KEY", "IDENTITY_KEY")
+        if (problem := weak_secret_problem(config.get(key)))
+    ]
+
+
 def _refuse_weak_secrets(app: Flask) -> None:
     if is_development(app):
         return
-    for key in ("SECRET_KEY", "IDENTITY_KEY"):
-        problem = weak_secret_problem(app.config.get(key))
-        if problem:
-            raise ConfigurationError(
-                f"{key} {problem}; set a long random value in instance/config.py or "
-                f"PETITIONS_{key} (python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))' makes one)."
-            )
+    problems = secret_problems(app.config)
+    if problems:
+        raise ConfigurationError("; ".join(problems))
 
 
 def _secure_cookies(app: Flask) -> None:

@@ -61,6 +61,12 @@ SESSION_COOKIE_HTTPONLY = True
 # instead (petitions/web/headers.py).
 WTF_CSRF_SSL_STRICT = False
 
+# The log: records from LOG_LEVEL up go to stderr as "text" lines or "json" objects (one
+# a line: time, level, logger, message, exception); outside DEVELOPMENT without token
+# paths or e-mail addresses (petitions/logs.py).
+LOG_LEVEL = "INFO"
+LOG_FORMAT = "text"
+
 # Outside DEVELOPMENT (a developer's machine: `make run` sets it in the instance config)
 # cookies are Secure and __Host- prefixed, and weak secrets refuse to start.
 DEVELOPMENT = False

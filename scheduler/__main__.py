@@ -15,10 +15,10 @@ def _stop(signum, frame):
 
 def main() -> None:
     """Create the app once and run the schedule until interrupted."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # create_app installs the log handler (LOG_LEVEL, LOG_FORMAT: petitions/logs.py).
+    app = create_app()
     # A line per run every five seconds would bury the confirmation links and the errors.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    app = create_app()
     holder = new_holder()
     scheduler = build_scheduler(app, holder)
     logging.getLogger("scheduler").info(

@@ -6,6 +6,7 @@ imports this one."""
 
 import functools
 import itertools
+import logging
 import shutil
 import uuid
 from datetime import UTC, date, datetime
@@ -18,6 +19,7 @@ from sqlalchemy import create_engine, select, text
 from petitions import create_app
 from petitions.extensions import db
 from petitions.initiators import operations as initiator_operations
+from petitions.logs import ServiceLogHandler
 from petitions.models import (
     Initiative,
     InitiativeState,
@@ -55,6 +57,21 @@ from .support import (
     sign_in,
     signatory,
 )
+
+
+@pytest.fixture(autouse=True)
+def service_log_handler_removed():
+    """Take the app's log handler off the root logger after each test.
+
+    An app created outside testing installs it there (petitions/logs.py); left behind,
+    it would write later tests' records to a closed capture.
+    """
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in [h for h in root.handlers if isinstance(h, ServiceLogHandler)]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")

@@ -16,19 +16,15 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from limits import parse_many
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from petitions.extensions import limiter
 
 
 def init_app(app) -> None:
-    """Trust the configured proxies, start the limiter and answer refusals with 429."""
-    proxies = int(app.config["TRUSTED_PROXIES"])
-    if proxies > 0:
-        # The address the City's proxy saw: the rightmost `proxies` entries of
-        # X-Forwarded-For were written by trusted proxies, anything left of them by
-        # the client, who may write what it likes there.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)
+    """Start the limiter and answer refusals with 429.
+
+    The client's address it counts by is the one petitions/web/proxies.py believes.
+    """
     limiter.init_app(app)
     # Flask-Limiter logs each refusal with its key, which is the client's address.
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
