@@ -143,8 +143,8 @@ def test_the_scheduler_table_names_only_existing_jobs_and_runs_them(
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from petitions.jobs.registry import JOBS
-    from scheduler.runner import build_scheduler, run_once
     from petitions.jobs.schedule import SCHEDULE
+    from scheduler.runner import build_scheduler, run_once
 
     assert set(SCHEDULE) <= set(JOBS)
     scheduler = build_scheduler(app, "test-holder", BackgroundScheduler)

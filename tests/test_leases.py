@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from petitions.extensions import db
 from petitions.jobs.leases import acquire_lease, release_lease
-from petitions.models import JobRun
 from petitions.jobs.schedule import SCHEDULE
+from petitions.models import JobRun
 
 ROOT = Path(__file__).resolve().parent.parent
 
