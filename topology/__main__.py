@@ -32,6 +32,7 @@ class Run:
         self.logs = folder / "logs"
         self.logs.mkdir()
         self.stack = stack
+        self.notes: list[str] = []
 
     def start(self) -> None:
         step("PostgreSQL, Redis, the SMTP sink")
@@ -155,14 +156,16 @@ def exercise(run: Run) -> list[checks.Row]:
     crowd = load.run(settings, run.nginx.https_port, run.context, run.sink, run.kill)
     print(
         f"  {len(crowd.acknowledged)} acknowledged in {crowd.seconds:.1f} s, "
-        f"{crowd.retries} requests sent again",
+        f"requests sent again: {crowd.retries}",
         flush=True,
     )
     run.wait_for_outbox()
     node_request(node_ports["b"], "GET", "/healthz", {})  # node b still serves
     links = [link for outcome in crowd.outcomes for link in outcome.links]
     confirms = len(crowd.acknowledged)
+    run.notes = checks.notes(crowd, run.nginx.access_log)
     return [
+        checks.kill_row(crowd),
         *checks.signature_rows(
             crowd, run.database.signature_counts(), run.public_count(), settings.people
         ),
@@ -188,12 +191,14 @@ def main() -> int:
     # Traversable by the unprivileged users of PostgreSQL and nginx's workers.
     folder.chmod(0o711)
     rows: list[checks.Row] = []
+    notes: list[str] = []
     try:
         with contextlib.ExitStack() as stack:
             run = Run(settings, folder, stack)
             try:
                 run.start()
                 rows = exercise(run)
+                notes = run.notes
             except Exception:
                 show_logs(run.logs)
                 raise
@@ -207,11 +212,11 @@ def main() -> int:
             shutil.rmtree(folder, ignore_errors=True)
     print()
     checks.print_table(rows)
+    for note in notes:
+        print(f"  {note}")
     failed = [row for row in rows if not row.ok]
-    print(
-        f"\n{len(rows) - len(failed)} passed, {len(failed)} failed "
-        f"({time.monotonic() - started:.0f} s)"
-    )
+    print(f"\nran in {time.monotonic() - started:.0f} s")
+    print(f"topology: {len(rows) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 

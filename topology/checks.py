@@ -66,6 +66,30 @@ def signature_rows(crowd: Crowd, counts: dict, public_count, people: int) -> lis
     ]
 
 
+def kill_row(crowd: Crowd) -> Row:
+    """The kill happened midway: people were acknowledged before and after it."""
+    after = len(crowd.acknowledged) - crowd.killed_after
+    return Row(
+        "SIGKILL midway: node a, the lease-holding scheduler",
+        "both, acknowledgements after",
+        f"{'both' if 'lease holder' in crowd.killed else crowd.killed or 'none'}, "
+        f"{crowd.killed_after} before, {after} after",
+        "lease holder" in crowd.killed and crowd.killed_after > 0 and after > 0,
+    )
+
+
+def notes(crowd: Crowd, access_log: Path) -> list[str]:
+    """What the kill cost the people, for the record (not checks)."""
+    text = access_log.read_text() if access_log.exists() else ""
+    return [
+        crowd.killed,
+        f"requests sent again by the people (502 or no answer): {crowd.retries}; "
+        f"passed on to node b by nginx: {text.count('upstream_status=502, ')} "
+        "(node a refused the connection)",
+        f"{len(crowd.acknowledged)} attempts acknowledged in {crowd.seconds:.0f} s",
+    ]
+
+
 def mail_rows(outbox: list[tuple], delivered: Counter) -> list[Row]:
     """Every outbox row sent, each Message-ID in the sink once (one repeat tolerated)."""
     expected_ids = {row[3] for row in outbox}

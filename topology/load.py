@@ -31,7 +31,8 @@ class Crowd:
     retries: int = 0
     cache_statuses: Counter = field(default_factory=Counter)  # (request, status)
     seconds: float = 0.0
-    killed: str = ""
+    killed: str = ""  # what kill() killed, once it ran
+    killed_after: int = 0  # people acknowledged then
 
     @property
     def acknowledged(self) -> list[Outcome]:
@@ -99,6 +100,7 @@ def run(
         with lock:
             due = not crowd.killed and len(crowd.acknowledged) >= settings.kill_after
         if due:
+            crowd.killed_after = len(crowd.acknowledged)
             crowd.killed = kill()
         time.sleep(0.05)
     for thread in threads:
