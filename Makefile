@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app petitions
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps deploy-deps attacks
+.PHONY: help install run serve test test-sqlite test-postgres lint translations bench clean browser-deps deploy-deps attacks topology
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -95,6 +95,11 @@ extract: $(STAMP) ## Extract the translatable strings and update the catalogs
 
 bench: install ## Measure signing and confirming under gunicorn (figures go in the README)
 	$(BIN)/python -m bench
+
+# nginx and redis-server are installed from Debian when missing (as root, or with sudo);
+# PostgreSQL's server binaries must be there (.ci/run installs them).
+topology: install ## Start nginx, two gunicorn nodes, two schedulers, PostgreSQL and Redis on loopback; sign through them, kill a node and a scheduler, check
+	$(BIN)/python -m topology
 
 attacks: install ## Replay the security review's attacks at the default limits and print the figures
 	$(BIN)/python -m bench.attacks

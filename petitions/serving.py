@@ -7,8 +7,11 @@ reaches a log file. ``deploy/nginx/petitions.conf`` keeps the same prefixes out 
 nginx's access log.
 """
 
+import logging
 import os
 import re
+
+from gunicorn.glogging import Logger
 
 # Paths whose next segment is a signed link's token (a signature's confirmation, a
 # withdrawal, an initiator's management page, a representative's confirmation).
@@ -40,3 +43,31 @@ def web_workers(environ=os.environ, cores: int | None = None) -> int:
     if configured:
         return max(1, int(configured))
     return 2 * (cores or os.cpu_count() or 1) + 1
+
+
+class RedactedLine(logging.Filter):
+    """Write a log record's whole line through :func:`redact_path`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # The line as gunicorn formatted it (its access_log_format with the request's
+        # atoms), whatever atoms the format names: the request line, the path, the
+        # query, the Referer, a header.
+        record.msg = redact_path(record.getMessage())
+        record.args = None
+        return True
+
+
+class AccessLogger(Logger):
+    """Gunicorn's logger, whose access log holds no link's token.
+
+    ``deploy/gunicorn.conf.py`` names it as ``logger_class``. Every access line passes
+    :func:`redact_path` before any handler writes it (stdout, a file or syslog): a
+    confirmation or management link in a log would let whoever reads the log act as
+    the person it was mailed to.
+    """
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        # setup() runs again when gunicorn reloads (SIGHUP): one filter is enough.
+        if not any(isinstance(f, RedactedLine) for f in self.access_log.filters):
+            self.access_log.addFilter(RedactedLine())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
-PACKAGES = ("petitions", "verification", "scheduler")
+PACKAGES = ("petitions", "verification", "scheduler", "topology")
 MAX_LINES = 400
 
 
