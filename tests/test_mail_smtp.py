@@ -1,7 +1,9 @@
 """Mail over a real SMTP server on loopback, and nothing lost while it is down."""
 
+import asyncio
 import re
 import socket
+import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -124,7 +126,7 @@ def test_backoff_grows_but_never_waits_more_than_an_hour():
 
 
 def test_a_crash_in_the_middle_of_a_batch_keeps_the_mails_already_sent(
-    make_initiative, sign, clock, smtp_server
+    app, make_initiative, sign, clock, smtp_server
 ):
     initiative = make_initiative()
     sign(initiative)
@@ -144,7 +146,10 @@ def test_a_crash_in_the_middle_of_a_batch_keeps_the_mails_already_sent(
 
     db.session.get(OutboxMessage, second.id).language = "fr"
     db.session.commit()
-    assert run_job("deliver-outbox", clock.now)["sent"] == 1
+    # The crashed run had claimed the second mail: it is due again once the claim ends.
+    assert run_job("deliver-outbox", clock.now)["sent"] == 0
+    lease = timedelta(seconds=app.config["JOB_LEASE_SECONDS"])
+    assert run_job("deliver-outbox", clock.now + lease)["sent"] == 1
     # The first mail was not sent a second time.
     assert [message["To"] for _, message in smtp_server.messages] == [
         "marie.janssens@example.be",
@@ -166,3 +171,47 @@ def test_a_mail_keeps_its_message_id_from_one_attempt_to_the_next(
     assert ids != {render_message(second, clock.now)["Message-ID"]}
     # A keyed hash, not the outbox's row number (which would tell how much is sent).
     assert re.fullmatch(r"<[0-9a-f]{32}@initiatives\.brussels>", ids.pop())
+
+
+SURNAMES = ("Peeters", "Maes", "Jacobs", "Mertens", "Willems", "Claes")
+
+
+class SlowInbox(Inbox):
+    """A mail server that takes a while over each mail, as a busy relay does."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.2)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_overlapping_delivery_runs_send_each_mail_once(
+    app, make_initiative, sign, clock, smtp_port
+):
+    initiative = make_initiative()
+    for number, surname in enumerate(SURNAMES):
+        sign(initiative, email=f"person{number}@example.be", surname=surname)
+    inbox = SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    results = []
+
+    def delivery_run():
+        with app.app_context():
+            results.append(run_job("deliver-outbox", clock.now))
+            db.session.remove()
+
+    # Two schedulers whose runs overlap (the first outlived its lease): both start with
+    # the same six due mails. (SQLite's single writer mostly serialises the two runs;
+    # on PostgreSQL, without the claim, both send most of the mails.)
+    db.session.commit()  # this thread's transaction would hold SQLite's write lock
+    runs = [threading.Thread(target=delivery_run) for _ in range(2)]
+    try:
+        for run in runs:
+            run.start()
+        for run in runs:
+            run.join(timeout=60)
+    finally:
+        controller.stop()
+    recipients = [message["To"] for _, message in inbox.messages]
+    assert sorted(recipients) == sorted(f"person{n}@example.be" for n in range(6))
+    assert sum(result["sent"] for result in results) == 6

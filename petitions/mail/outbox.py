@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from petitions.extensions import db
 from petitions.hashing import identity_key
@@ -168,6 +168,8 @@ def deliver_outbox(now: datetime) -> dict:
         return counts
     try:
         for message in batch:
+            if not _claim(message.id, now):
+                continue  # another delivery run took it meanwhile
             try:
                 transport.send(message.id, render_message(message, now))
             except (OSError, smtplib.SMTPException) as exc:
@@ -183,6 +185,30 @@ def deliver_outbox(now: datetime) -> dict:
     finally:
         transport.close()
     return counts
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take a due message for this run, for a lease's time; False if another run has it.
+
+    Two schedulers each hold the delivery job's lease in turn, but a run slower than the
+    lease (a slow mail server) overlaps the next one: each message is claimed, and
+    committed as claimed, before it is sent, so that only one of them sends it. A process
+    killed between claim and send leaves the message due again once the claim is over.
+    """
+    claimed_until = current_app.config["CLOCK"]() + timedelta(
+        seconds=current_app.config["JOB_LEASE_SECONDS"]
+    )
+    taken = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=claimed_until)
+    ).rowcount
+    db.session.commit()
+    return bool(taken)
 
 
 def _sent(message: OutboxMessage, now: datetime) -> None:
