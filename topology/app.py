@@ -1,17 +1,36 @@
 """The app's side: production settings, keys, database, gunicorn nodes, schedulers."""
 
 import secrets
+import shlex
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.client import wait_until_serving
 from bench.instance import setup_database
-from bench.servers import GUNICORN, Processes, free_port
+from bench.servers import Processes, free_port
 
-from . import GUNICORN_CONF, INITIATIVE_PATH, RECEIPT_LIMIT, SLUG
+from . import DEPLOY, INITIATIVE_PATH, PROJECT, RECEIPT_LIMIT, SLUG
+
+# The systemd units' commands are the ones started here, with the server's checkout
+# (/srv/petitions) replaced by this one: what the test runs is what the units run.
+UNITS = DEPLOY / "systemd"
+SERVER_CHECKOUT = "/srv/petitions"
+
+
+def unit_command(unit: str, key: str) -> list[str]:
+    """Return the command of ``key`` (ExecStart, ExecStartPre) in a deploy unit."""
+    for line in (UNITS / unit).read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() == key:
+            return [
+                word.replace(SERVER_CHECKOUT, str(PROJECT), 1)
+                if word.startswith(SERVER_CHECKOUT)
+                else word
+                for word in shlex.split(value)
+            ]
+    raise RuntimeError(f"deploy/systemd/{unit} has no {key}")
 
 
 def production_settings(
@@ -85,12 +104,31 @@ class AppNodes:
             "PETITIONS_ACCESS_LOG": str(self.access_log(name)),
             "PETITIONS_WEB_WORKERS": "2",
         }
-        command = [str(GUNICORN), "-c", str(GUNICORN_CONF)]
+        self.preflight(env, name)
+        command = unit_command("petitions-web.service", "ExecStart")
         process = self.processes.start(
             f"gunicorn {name}", command, env, self.logs / f"gunicorn-{name}.log"
         )
         self.nodes[name] = (port, process)
         return port
+
+    def preflight(self, env: dict, name: str) -> None:
+        """Run the web unit's ExecStartPre (flask check): the node starts only if clean."""
+        log = self.logs / f"check-{name}.log"
+        with log.open("wb") as output:
+            completed = subprocess.run(
+                unit_command("petitions-web.service", "ExecStartPre"),
+                cwd=PROJECT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                timeout=120,
+                check=False,
+            )
+        if completed.returncode != 0:
+            raise RuntimeError(
+                f"the preflight refused node {name}:\n{log.read_text().strip()}"
+            )
 
     def access_log(self, name: str) -> Path:
         return self.logs / f"gunicorn-{name}-access.log"
@@ -100,7 +138,7 @@ class AppNodes:
             wait_until_serving(port, INITIATIVE_PATH, seconds=60)
 
     def start_scheduler(self, number: int) -> subprocess.Popen:
-        command = [sys.executable, "-m", "scheduler"]
+        command = unit_command("petitions-scheduler@.service", "ExecStart")
         log = self.logs / f"scheduler-{number}.log"
         process = self.processes.start(f"scheduler {number}", command, self.env, log)
         self.schedulers.append(process)

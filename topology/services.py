@@ -1,5 +1,6 @@
 """The services under the app: a throwaway PostgreSQL cluster, Redis, an SMTP sink."""
 
+import logging
 import subprocess
 import threading
 import time
@@ -133,6 +134,8 @@ class Sink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> "Sink":
+        # aiosmtpd logs every SMTP command at INFO ("mail.log"): a line per address.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller.start()
         return self
 
