@@ -20,20 +20,16 @@ from petitions.jobs.registry import run_job
 from petitions.models import AuditEntry, CountLogEntry, Initiative, Signature
 from verification.merkle import commitment
 
-from .support import RECEIPT_CODE, confirmation_link, csrf_token, signatory
+from .support import (
+    RECEIPT_CODE,
+    confirmation_link,
+    csrf_token,
+    run_command,
+    signatory,
+)
 
 # A confirmation mail that never comes means the load is broken: fail, do not hang.
 PATIENCE = 60
-
-
-def run(app, *args):
-    """Run a command of ``app`` as an operator would.
-
-    In ``app``'s own context: a command finds its app as the current one, and the
-    test's app is current otherwise.
-    """
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=[str(arg) for arg in args])
 
 
 def surname(thread: int, number: int) -> str:
@@ -103,7 +99,7 @@ class SigningLoad:
     def guarded(self, work, *args) -> None:
         try:
             work(*args)
-        except BaseException as problem:  # noqa: BLE001 - handed to the test's thread
+        except BaseException as problem:  # handed to the test's thread
             with self.changed:
                 self.problems.append(problem)
                 self.changed.notify_all()
@@ -191,7 +187,7 @@ def test_a_backup_taken_while_people_sign_restores_all_acknowledged_before_it(
     try:
         load.wait_for(acknowledgements=10)
         acknowledged_before, audited_before = load.snapshot()
-        backup = run(app, "backup", tmp_path / "during-load.backup")
+        backup = run_command(app, "backup", tmp_path / "during-load.backup")
         assert backup.exit_code == 0, backup.output
         # Signing goes on after the backup, then stops.
         load.wait_for(len(load.snapshot()[0]) + 5)
@@ -200,7 +196,7 @@ def test_a_backup_taken_while_people_sign_restores_all_acknowledged_before_it(
     everything = set(load.snapshot()[0])
 
     restored_app = app_on(fresh_database())
-    restore = run(restored_app, "restore", tmp_path / "during-load.backup")
+    restore = run_command(restored_app, "restore", tmp_path / "during-load.backup")
 
     assert restore.exit_code == 0, restore.output
     # The backup counted its snapshot; the restore counts the same rows.

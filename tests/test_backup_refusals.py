@@ -18,20 +18,10 @@ from petitions.backup import postgres
 from petitions.backup.contents import Refused
 from petitions.extensions import db
 
-from .support import POSTGRES_URL
+from .support import POSTGRES_URL, run_command
 
 OLDER = "0007_mail_budget"
 HEAD = "0008_fraud_view"
-
-
-def run(app, *args):
-    """Run a command of ``app`` as an operator would.
-
-    In ``app``'s own context: a command finds its app as the current one, and the
-    test's app is current otherwise.
-    """
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=[str(arg) for arg in args])
 
 
 def table_count(app) -> int:
@@ -59,15 +49,19 @@ def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(
     app, tmp_path, make_initiative, make_signature
 ):
     make_signature(make_initiative())
-    assert run(app, "backup", tmp_path / "mine.backup").exit_code == 0
-    before = run(app, "backup", tmp_path / "before.backup").output.splitlines()[1:]
+    assert run_command(app, "backup", tmp_path / "mine.backup").exit_code == 0
+    before = run_command(app, "backup", tmp_path / "before.backup").output.splitlines()[
+        1:
+    ]
 
-    result = run(app, "restore", tmp_path / "mine.backup")
+    result = run_command(app, "restore", tmp_path / "mine.backup")
 
     assert result.exit_code == 1
     assert "the configured database is not empty" in result.output
     assert "Create a new, empty database" in result.output
-    after = run(app, "backup", tmp_path / "after.backup").output.splitlines()[1:]
+    after = run_command(app, "backup", tmp_path / "after.backup").output.splitlines()[
+        1:
+    ]
     assert after == before and "signatures: 1 confirmed" in after
 
 
@@ -118,7 +112,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_writes_nothing(
     source = tmp_path / "not-a-backup"
     write(source)
 
-    result = run(target, "restore", source)
+    result = run_command(target, "restore", source)
 
     assert result.exit_code == 1, result.output
     assert (on_postgres if POSTGRES_URL else on_sqlite) in result.output
@@ -132,12 +126,12 @@ def test_a_damaged_backup_is_refused_and_leaves_the_database_empty(
     for _ in range(40):
         make_signature(initiative)
     whole = tmp_path / "whole.backup"
-    assert run(app, "backup", whole).exit_code == 0
+    assert run_command(app, "backup", whole).exit_code == 0
     damaged = tmp_path / "damaged.backup"
     damaged.write_bytes(whole.read_bytes()[: whole.stat().st_size * 3 // 4])
     target = app_on(fresh_database())
 
-    result = run(target, "restore", damaged)
+    result = run_command(target, "restore", damaged)
 
     assert result.exit_code == 1
     # pg_restore may read the archive's table of contents and fail in its data.
@@ -157,7 +151,7 @@ def test_a_restore_that_fails_leaves_the_database_as_it_was(
     app, tmp_path, make_initiative, make_signature, app_on, fresh_database
 ):
     make_signature(make_initiative())
-    assert run(app, "backup", tmp_path / "whole.backup").exit_code == 0
+    assert run_command(app, "backup", tmp_path / "whole.backup").exit_code == 0
     url = fresh_database()
     if POSTGRES_URL:
         target = app_on(url)
@@ -173,7 +167,7 @@ def test_a_restore_that_fails_leaves_the_database_as_it_was(
         connection.close()
         target = app_on(url)
 
-    result = run(target, "restore", tmp_path / "whole.backup")
+    result = run_command(target, "restore", tmp_path / "whole.backup")
 
     assert result.exit_code == 1
     assert (
@@ -187,10 +181,10 @@ def test_a_backup_of_an_unknown_migration_is_refused(app_on, fresh_database, tmp
     with newer.app_context():
         db.session.execute(text("UPDATE alembic_version SET version_num = '0099_x'"))
         db.session.commit()
-    assert run(newer, "backup", tmp_path / "newer.backup").exit_code == 0
+    assert run_command(newer, "backup", tmp_path / "newer.backup").exit_code == 0
     target = app_on(fresh_database())
 
-    result = run(target, "restore", tmp_path / "newer.backup")
+    result = run_command(target, "restore", tmp_path / "newer.backup")
 
     assert result.exit_code == 1
     assert "this code does not know its migration 0099_x" in result.output
@@ -201,10 +195,10 @@ def test_a_restore_says_when_the_backup_is_behind_the_code(
     app_on, fresh_database, tmp_path
 ):
     older = migrated_to(app_on, fresh_database(), OLDER)
-    assert run(older, "backup", tmp_path / "older.backup").exit_code == 0
+    assert run_command(older, "backup", tmp_path / "older.backup").exit_code == 0
     target = app_on(fresh_database())
 
-    result = run(target, "restore", tmp_path / "older.backup")
+    result = run_command(target, "restore", tmp_path / "older.backup")
 
     assert result.exit_code == 0, result.output
     assert f"database at migration {OLDER}" in result.output
@@ -212,7 +206,7 @@ def test_a_restore_says_when_the_backup_is_behind_the_code(
         f"migration {OLDER} is behind the code's {HEAD}: "
         "run `flask --app petitions db upgrade`"
     ) in result.output
-    assert run(target, "db", "upgrade").exit_code == 0
+    assert run_command(target, "db", "upgrade").exit_code == 0
     with target.app_context():
         assert (
             db.session.scalar(text("SELECT version_num FROM alembic_version")) == HEAD
@@ -224,7 +218,7 @@ def test_a_backup_never_replaces_a_file(app, tmp_path):
     out.parent.mkdir()
     out.write_text("yesterday's backup")
 
-    result = run(app, "backup", out)
+    result = run_command(app, "backup", out)
 
     assert result.exit_code == 1
     assert "exists already: a backup never replaces a file" in result.output
@@ -237,7 +231,7 @@ def test_the_backup_is_readable_by_its_owner_only_whatever_the_umask(app, tmp_pa
     out.parent.mkdir()
     previous = os.umask(0)
     try:
-        result = run(app, "backup", out)
+        result = run_command(app, "backup", out)
     finally:
         os.umask(previous)
 
