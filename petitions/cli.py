@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from petitions.backup.cli import backup_command, restore_command
 from petitions.dossier.cli import dossier_cli
 from petitions.extensions import db
 from petitions.initiatives.cli import audit_cli, decision_cli
@@ -49,3 +50,5 @@ def register_cli(app) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(streets_cli)
     app.cli.add_command(setup)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

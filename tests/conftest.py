@@ -181,6 +181,59 @@ def app(app_config):
 
 
 @pytest.fixture
+def fresh_database(tmp_path):
+    """Return a builder of new, empty databases (no table at all): each call makes one.
+
+    A SQLite file not yet created, or a PostgreSQL database created like the session's
+    template (and dropped after the test).
+    """
+    admin = None
+    if POSTGRES_URL:
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    names = []
+
+    def build() -> str:
+        name = f"petitions_fresh_{uuid.uuid4().hex[:8]}"
+        names.append(name)
+        if admin is None:
+            return f"sqlite:///{tmp_path / name}.sqlite3"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        return admin.url.set(database=name).render_as_string(hide_password=False)
+
+    yield build
+    if admin is not None:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(
+                    text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                )
+        admin.dispose()
+
+
+@pytest.fixture
+def app_on(fresh_database, tmp_path, clock, key_files):
+    """Return a builder of second apps, each on the database of its URL.
+
+    They share the test's clock and keys, and their engines are disposed at the end.
+    """
+    apps = []
+
+    def build(url: str):
+        folder = tmp_path / f"app-{len(apps) + 1}"
+        folder.mkdir()
+        other = create_app(base_config(folder, clock, url, key_files))
+        apps.append(other)
+        return other
+
+    yield build
+    for other in apps:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     """A browser that prefers English, so that assertions read in the source language."""
     client = app.test_client()

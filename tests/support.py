@@ -242,6 +242,16 @@ def decide(initiative, staff, clock, outcome=Outcome.adopted):
     db.session.commit()
 
 
+def run_command(app, *args):
+    """Run ``flask --app petitions ARGS`` on ``app`` as an operator would.
+
+    In ``app``'s own context: a command runs on the current app, which is otherwise the
+    test's own (a second app's command would act on the test's database).
+    """
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=[str(arg) for arg in args])
+
+
 def export_dossier(app, key_files, initiative, out, passphrase=KEY_PASSPHRASE):
     """Export an initiative's certified dossier to ``out`` with the CLI."""
     return app.test_cli_runner().invoke(
