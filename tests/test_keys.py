@@ -1,6 +1,11 @@
 """The keys commands: creation, no overwrite, rotation; the web server needs public keys only."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +20,7 @@ from verification.sealing import SealedDataError
 
 from .support import KEY_PASSPHRASE, csrf_token, signatory
 
+FLASK = str(Path(sys.executable).parent / "flask")
 PASSPHRASE_INPUT = f"{KEY_PASSPHRASE}\n{KEY_PASSPHRASE}\n"
 
 
@@ -98,3 +104,44 @@ def test_the_web_server_signs_with_the_public_keys_alone(
     assert client.post(f"{path}/sign", data=data).status_code == 303
     with server.app_context():
         db.engine.dispose()  # this second app's connections close with the test
+
+
+def test_keys_are_made_where_the_app_would_refuse_to_start(tmp_path):
+    # The secretariat's offline machine has no production secrets: `keys create` needs
+    # none, and takes KEYS_DIRECTORY from the configuration as the app would.
+    passphrase = tmp_path / "passphrase.txt"
+    passphrase.write_text(KEY_PASSPHRASE)
+    folder = tmp_path / "secretariat-keys"
+    settings = {"DEVELOPMENT": False, "SECRET_KEY": "", "KEYS_DIRECTORY": str(folder)}
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PETITIONS_")},
+        **{f"PETITIONS_{key}": json.dumps(value) for key, value in settings.items()},
+    }
+    result = subprocess.run(
+        [
+            FLASK,
+            "--app",
+            "petitions",
+            "keys",
+            "create",
+            "--passphrase-file",
+            passphrase,
+        ],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(folder.glob("*-private.pem"))) == 2
+    # The app itself still refuses that configuration.
+    served = subprocess.run(
+        [FLASK, "--app", "petitions", "routes"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert served.returncode != 0 and "SECRET_KEY" in served.stderr

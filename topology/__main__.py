@@ -173,6 +173,7 @@ def exercise(run: Run) -> list[checks.Row]:
         *checks.limit_rows(answers),
         *checks.edge_rows(edge, crowd),
         checks.spread_row(run.nginx.access_log, node_ports),
+        checks.json_log_row(sorted(run.logs.glob("scheduler-*.log"))),
         *checks.log_rows(run.logs_by_kind(), links, confirms),
     ]
 

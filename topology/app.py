@@ -52,6 +52,8 @@ def production_settings(
         "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
         "TRUSTED_PROXIES": 1,
         "PUBLIC_BASE_URL": f"https://localhost:{https_port}",
+        # What the City's log collector reads: a JSON object per line.
+        "LOG_FORMAT": "json",
         # Mail every second; a killed scheduler's jobs are taken over within 8 s (a batch
         # takes well under a second here: never as long as the lease).
         "SCHEDULE_OVERRIDES": {"deliver-outbox": 1},

@@ -1,5 +1,7 @@
 """The checks of a run, each a row of the summary: check, expected, found, ok."""
 
+import contextlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -244,6 +246,27 @@ def log_rows(logs: dict[str, list[Path]], links: list[str], confirms: int) -> li
             )
         )
     return rows
+
+
+def json_log_row(paths: list[Path]) -> Row:
+    """The app's own log records (the schedulers' logs) are JSON lines (LOG_FORMAT)."""
+    lines = [
+        line
+        for path in paths
+        if path.exists()
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
+    parsed = 0
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            parsed += isinstance(json.loads(line), dict)
+    return Row(
+        "scheduler log lines that are JSON objects",
+        "all, > 0",
+        f"{parsed} of {len(lines)}",
+        parsed == len(lines) > 0,
+    )
 
 
 def spread_row(access_log: Path, node_ports: dict[str, int]) -> Row:

@@ -3,12 +3,14 @@
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import AppGroup
+from flask import current_app, has_app_context
 
 from petitions.sealing.keys import create_pairs, passphrase_from_file
 
-keys_cli = AppGroup("keys", help="Create the sealing and dossier signing key pairs.")
+# A plugin command as well (setup.cfg, flask.commands): it runs where the app itself
+# would refuse to start, as on the secretariat's offline machine, which holds no
+# production secrets.
+keys_cli = click.Group("keys", help="Create the sealing and dossier signing key pairs.")
 
 
 @keys_cli.command("create")
@@ -30,7 +32,7 @@ keys_cli = AppGroup("keys", help="Create the sealing and dossier signing key pai
 )
 def keys_create(directory: Path | None, passphrase_file: Path | None, rotate: bool):
     """Create the sealing (X25519) and dossier signing (Ed25519) key pairs."""
-    directory = directory or Path(current_app.config["KEYS_DIRECTORY"])
+    directory = directory or _configured_keys_directory()
     if passphrase_file:
         passphrase = passphrase_from_file(passphrase_file)
     else:
@@ -41,3 +43,12 @@ def keys_create(directory: Path | None, passphrase_file: Path | None, rotate: bo
         raise click.ClickException("the passphrase needs at least 12 characters")
     for name, identifier in create_pairs(directory, passphrase, rotate).items():
         click.echo(f"{name} key pair {identifier} written to {directory}")
+
+
+def _configured_keys_directory() -> Path:
+    """Return KEYS_DIRECTORY, read as the app reads it, whether the app starts or not."""
+    if has_app_context():
+        return Path(current_app.config["KEYS_DIRECTORY"])
+    from petitions import configured_app
+
+    return Path(configured_app().config["KEYS_DIRECTORY"])
