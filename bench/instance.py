@@ -84,19 +84,25 @@ def app_environment(settings: dict) -> dict:
 
 def setup_database(env: dict, log: Path) -> None:
     """Run ``flask --app petitions setup``: migrations, sample streets, demo initiative."""
+    run_logged([str(FLASK), "--app", "petitions", "setup"], env, log, timeout=300)
+
+
+def run_logged(command: list[str], env: dict, log: Path, timeout: int) -> None:
+    """Run ``command`` in the project, its output appended to ``log``; raise if it fails."""
     with log.open("ab") as output:
         completed = subprocess.run(
-            [str(FLASK), "--app", "petitions", "setup"],
+            command,
             cwd=PROJECT,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
-            timeout=300,
+            timeout=timeout,
             check=False,
         )
     if completed.returncode != 0:
         raise RuntimeError(
-            f"flask setup failed (exit {completed.returncode}); see {log}"
+            f"{' '.join(command[1:3])} failed (exit {completed.returncode}):\n"
+            f"{log.read_text().strip()[-2000:]}"
         )
 
 

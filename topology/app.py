@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.client import wait_until_serving
-from bench.instance import setup_database
+from bench.instance import run_logged, setup_database
 from bench.servers import Processes, free_port
 
 from . import DEPLOY, INITIATIVE_PATH, PROJECT, RECEIPT_LIMIT, SLUG
@@ -116,21 +116,8 @@ class AppNodes:
 
     def preflight(self, env: dict, name: str) -> None:
         """Run the web unit's ExecStartPre (flask check): the node starts only if clean."""
-        log = self.logs / f"check-{name}.log"
-        with log.open("wb") as output:
-            completed = subprocess.run(
-                unit_command("petitions-web.service", "ExecStartPre"),
-                cwd=PROJECT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                timeout=120,
-                check=False,
-            )
-        if completed.returncode != 0:
-            raise RuntimeError(
-                f"the preflight refused node {name}:\n{log.read_text().strip()}"
-            )
+        command = unit_command("petitions-web.service", "ExecStartPre")
+        run_logged(command, env, self.logs / f"check-{name}.log", timeout=120)
 
     def access_log(self, name: str) -> Path:
         return self.logs / f"gunicorn-{name}-access.log"
