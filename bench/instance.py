@@ -101,7 +101,8 @@ def run_logged(command: list[str], env: dict, log: Path, timeout: int) -> None:
         )
     if completed.returncode != 0:
         raise RuntimeError(
-            f"{' '.join(command[1:3])} failed (exit {completed.returncode}):\n"
+            f"{' '.join([Path(command[0]).name, *command[1:]])} failed "
+            f"(exit {completed.returncode}):\n"
             f"{log.read_text().strip()[-2000:]}"
         )
 
