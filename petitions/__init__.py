@@ -84,9 +84,11 @@ def migrations_directory(app: Flask) -> str:
 
 def _register_blueprints(app: Flask) -> None:
     # Imported here, once the app exists (the Flask tutorial's pattern). The
-    # secretariat's key-using and paper pages add their routes to its blueprint.
+    # secretariat's key-using and paper pages, and the initiators' guide, add their
+    # routes to their feature's blueprint.
     from petitions.api import views as api
     from petitions.extensions import csrf
+    from petitions.initiators import guide as _initiators_guide  # noqa: F401
     from petitions.initiators import views as initiators
     from petitions.paper import views as paper
     from petitions.public import about, feed, sharing

@@ -146,6 +146,7 @@ PUBLIC = {
     "withdrawal-requested": slug_page("collecting", "/receipt/withdrawal-requested"),
     "withdrawn": slug_page("collecting", "/withdrawn"),
     "count-log": slug_page("collecting", "/log"),
+    "how-it-works": lambda page, site: goto(page, site, "/how-it-works"),
     "draft-form": lambda page, site: goto(page, site, "/initiatives/new"),
     "draft-form-errors": draft_with_errors,
     "draft-started": lambda page, site: goto(

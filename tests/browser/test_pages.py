@@ -21,6 +21,7 @@ TOO_WIDE = """() => [...document.querySelectorAll('body *')]
   .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
 SCREENSHOT_PAGES = {
     "home",
+    "how-it-works",
     "initiative",
     "sign-form-errors",
     "confirmed",
