@@ -16,6 +16,9 @@ SQLALCHEMY_DATABASE_URI = None  # set by create_app to a SQLite file in instance
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 SIGNATURE_THRESHOLD = 2000
+# Filing with fewer confirmed signatures than this percentage above the threshold asks
+# the initiators to think twice: the register check removes some, and a failed check is final.
+FILING_MARGIN_PERCENT = 10
 COUNCIL_DEADLINE_MONTHS = 12
 COLLECTION_MONTHS = 12
 MIN_SIGNATORY_AGE = 16

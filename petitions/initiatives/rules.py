@@ -49,6 +49,21 @@ def has_reached_threshold(initiative: Initiative, count: int) -> bool:
     return count >= initiative.threshold
 
 
+def signatures_needed(initiative: Initiative, count: int) -> int:
+    """Return how many more confirmed signatures the threshold needs (0 once reached)."""
+    return max(0, initiative.threshold - count)
+
+
+def is_margin_thin(initiative: Initiative, count: int) -> bool:
+    """Say whether ``count`` is too close above the threshold to file without a warning.
+
+    The register check removes the signatures of people who do not count; an initiative
+    left below its threshold ends as insufficient, for good.
+    """
+    percent = current_app.config["FILING_MARGIN_PERCENT"]
+    return 100 * count < initiative.threshold * (100 + percent)
+
+
 def in_blackout(now) -> bool:
     """Say whether submissions are paused before a configured election."""
     election = current_app.config["ELECTION_DATE"]

@@ -15,22 +15,16 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_number
+from flask_babel import format_date
 from flask_babel import gettext as _
 
-from petitions import clock, dates
+from petitions import clock
 from petitions.extensions import db
 from petitions.initiatives import statistics
 from petitions.initiatives.labels import INITIATOR_STATE_LABELS
 from petitions.initiatives.operations import TransitionRefused
-from petitions.initiatives.rules import (
-    BEFORE_FILING,
-    council_days_left,
-    has_reached_threshold,
-    is_overdue,
-)
-from petitions.initiators import operations
-from petitions.initiators.chart import bar_chart
+from petitions.initiatives.rules import BEFORE_FILING
+from petitions.initiators import dashboard, operations
 from petitions.initiators.forms import (
     REPRESENTATIVE_ROWS,
     DraftForm,
@@ -223,45 +217,6 @@ def _managed(token: str) -> tuple[Initiative, Representative]:
     return representative.initiative, representative
 
 
-def _progress(initiative: Initiative, now) -> dict:
-    timezone = dates.zone()
-    confirmed = initiative.confirmed_count()
-    threshold = initiative.threshold
-    collecting = initiative.state is InitiativeState.collecting
-    return {
-        "confirmed": confirmed,
-        "pending": statistics.pending_count(initiative),
-        "percent": min(100, round(100 * confirmed / threshold)) if threshold else 100,
-        "collection_days_left": dates.days_left(
-            initiative.collection_ends_on, now, timezone
-        )
-        if collecting and initiative.collection_ends_on
-        else None,
-        "council_days_left": council_days_left(initiative, now),
-        "overdue": is_overdue(initiative, now),
-        "can_file": collecting and has_reached_threshold(initiative, confirmed),
-    }
-
-
-def _chart(initiative: Initiative, now) -> dict:
-    per_day = statistics.signatures_per_day(initiative, now)
-    if not per_day:
-        return {"per_day": [], "chart": None}
-    chart = bar_chart(
-        [(format_date(day, "medium"), count) for day, count in per_day],
-        title=_("Confirmed signatures per day"),
-        description=_(
-            "Bar chart from %(first)s to %(last)s, the highest day with %(most)s confirmed signatures. The same figures are in the table below.",
-            first=format_date(per_day[0][0], "long"),
-            last=format_date(per_day[-1][0], "long"),
-            most=format_number(max(count for _day, count in per_day)),
-        ),
-        number=format_number,
-        chart_id="per-day-chart",
-    )
-    return {"per_day": per_day, "chart": chart}
-
-
 @bp.get("/manage/<token>")
 def manage(token: str):
     """Show the initiators' dashboard for the initiative of a management link."""
@@ -279,8 +234,8 @@ def manage(token: str):
         mails=statistics.sent_mails(initiative),
         can_withdraw=initiative.state in BEFORE_FILING,
         button=ButtonForm(),
-        **_progress(initiative, now),
-        **_chart(initiative, now),
+        **dashboard.progress(initiative, now),
+        **dashboard.chart(initiative, now),
     )
 
 
@@ -366,13 +321,27 @@ def withdraw(token: str):
     return _back_to_dashboard(token, _("Your initiative is withdrawn."))
 
 
-@bp.post("/manage/<token>/file")
+@bp.route("/manage/<token>/file", methods=["GET", "POST"])
 def file(token: str):
-    """File the initiative with the council once it reached its threshold."""
-    return _transition(
-        token,
-        file_initiative,
-        _(
-            "Your initiative is filed with the council. The secretariat now verifies the signatures."
-        ),
+    """Ask for confirmation (warning of a thin margin), then file with the council."""
+    if request.method == "POST":
+        return _transition(
+            token,
+            file_initiative,
+            _(
+                "Your initiative is filed with the council. The secretariat now verifies the signatures."
+            ),
+        )
+    initiative, _representative = _managed(token)
+    figures = dashboard.progress(initiative, clock.now())
+    if initiative.state is not InitiativeState.collecting:
+        return _refused(initiative, token, "wrong_state")
+    if not figures["can_file"]:
+        return _refused(initiative, token, "below_threshold")
+    return render_template(
+        "initiators/file.html",
+        token=token,
+        initiative=initiative,
+        button=ButtonForm(),
+        **figures,
     )

@@ -156,6 +156,9 @@ PUBLIC = {
     "dashboard-edit": link_page("draft-manage", "/edit"),
     "dashboard-collecting": link_page("collecting-manage"),
     "dashboard-withdraw": link_page("collecting-manage", "/withdraw"),
+    "dashboard-file": link_page("collecting-manage", "/file"),
+    "dashboard-submitted": link_page("submitted-manage"),
+    "dashboard-filed": link_page("filed-manage"),
     "dashboard-decided": link_page("decided-manage"),
     "representative-confirm": link_page("representative-confirm"),
     "representative-confirmed": lambda page, site: goto(

@@ -25,7 +25,9 @@ SCREENSHOT_PAGES = {
     "initiative",
     "sign-form-errors",
     "confirmed",
+    "dashboard-draft",
     "dashboard-collecting",
+    "dashboard-file",
     "secretariat-initiative-filed",
 }
 
