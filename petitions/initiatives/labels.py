@@ -31,6 +31,7 @@ MAIL_LABELS = {
     "management-link": _l("Management link"),
     "admissibility-decision": _l("Admissibility decision"),
     "threshold-reached": _l("Threshold reached"),
+    "initiative-filed": _l("Filed with the council"),
     "verification-result": _l("Result of the signature verification"),
     "consultation-scheduled": _l("Consultation meeting scheduled"),
     "council-decided": _l("The council's decision"),

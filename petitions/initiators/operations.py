@@ -174,9 +174,14 @@ def withdraw_initiative(
 
 
 def file_initiative(initiative: Initiative, now, actor: str) -> None:
-    """File a collecting initiative that reached its threshold; start the council's clock."""
+    """File a collecting initiative that reached its threshold; start the council's clock.
+
+    Every representative and the secretariat hear of it: the representatives with their
+    management link, the secretariat with its own page (never a management link).
+    """
     require_state(initiative, S.collecting)
-    if not has_reached_threshold(initiative, confirmed_count(initiative)):
+    count = confirmed_count(initiative)
+    if not has_reached_threshold(initiative, count):
         raise TransitionRefused("below_threshold")
     initiative.filed_at = now
     initiative.council_deadline = council_deadline(dates.day_of(now))
@@ -187,6 +192,15 @@ def file_initiative(initiative: Initiative, now, actor: str) -> None:
         actor,
         "filed",
         council_deadline=initiative.council_deadline.isoformat(),
+    )
+    mail_representatives(initiative, "initiative-filed", now, confirmed=count)
+    mail_staff(
+        (StaffRole.secretariat,),
+        "initiative-filed",
+        now,
+        initiative_id=initiative.id,
+        confirmed=count,
+        staff=True,
     )
 
 

@@ -14,6 +14,10 @@ from petitions.web.tokens import (
 )
 from petitions.web.urls import public_url
 
+# Mails that carry each representative their own management link, with the page that
+# replaces an expired one. Never a staff member's: their copies carry no representative.
+MANAGEMENT_LINK_TEMPLATES = ("management-link", "threshold-reached", "initiative-filed")
+
 # Context values stored as ISO strings in the outbox, turned back into dates for display.
 DATE_KEYS = ("deadline",)
 
@@ -49,6 +53,7 @@ def _initiative_context(context: dict, initiative: Initiative, language: str) ->
     context["receipt_url"] = public_url("receipts.receipt", slug=initiative.slug)
     context["register_number"] = initiative.register_number
     context["collection_ends_on"] = initiative.collection_ends_on
+    context["council_deadline"] = initiative.council_deadline
     context["threshold"] = initiative.threshold
     context["vote_date"] = initiative.vote_date
     context["outcome"] = initiative.outcome.value if initiative.outcome else None
@@ -64,11 +69,15 @@ def _links(context: dict, message, now: datetime) -> None:
         context["confirm_url"] = public_url(
             "initiators.confirm_representative", token=token
         )
-    elif message.template == "management-link":
+    elif (
+        message.template in MANAGEMENT_LINK_TEMPLATES
+        and context.get("representative_id") is not None
+    ):
         token = management_token(
             context["initiative_id"], context["representative_id"], now
         )
         context["manage_url"] = public_url("initiators.manage", token=token)
+        context["request_link_url"] = public_url("initiators.request_link")
     elif message.template == "withdraw-signature":
         token = withdrawal_token(context["signature_id"], now)
         context["withdraw_url"] = public_url("receipts.withdraw", token=token)
