@@ -1,9 +1,10 @@
-"""Keyboard only: from the home page to a confirmed signature, focus always visible."""
+"""Keyboard only, focus always visible: from the home page to a confirmed signature,
+and from the home page to an initiative started, submitted and filed."""
 
 import re
 
 from ..support import CONFIRM_LINK, RECEIPT_CODE
-from .pages import submit
+from .pages import SCREENSHOTS, submit
 
 # The focused element: is it on screen, and does it show a focus ring the unfocused
 # element does not (an outline or a box shadow that :focus-visible adds)?
@@ -108,3 +109,99 @@ def test_form_errors_are_announced_and_linked_to_their_fields(site, open_context
         described = field.get_attribute("aria-describedby").split()
         messages = [page.locator(f"#{i}") for i in described]
         assert any("error-message" in m.get_attribute("class") for m in messages)
+
+
+REPRESENTATIVE_LINK = re.compile(r"/representatives/confirm/[A-Za-z0-9_.\-]+")
+MANAGEMENT_LINK = re.compile(r"/manage/(?!request)[A-Za-z0-9_.\-]+")
+
+
+def photograph(page, step: str) -> None:
+    """Keep the journey's screens under test-output/screenshots/ (look at them)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"initiator-journey-{step}.png", full_page=True)
+
+
+def mailed_link(site, address: str, pattern) -> str:
+    body = site.mails_to(address)[-1].get_body(("plain",)).get_content()
+    return pattern.search(body).group(0)
+
+
+def open_collection(site, title: str, signatures: int) -> None:
+    """The secretariat admits the initiative; residents sign it (not the journey's part)."""
+    from sqlalchemy import select
+
+    from petitions.extensions import db
+    from petitions.initiatives import operations
+    from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
+    from petitions.models import Initiative, InitiativeText, Staff
+
+    with site.app.app_context():
+        initiative = db.session.scalar(
+            select(Initiative).join(InitiativeText).where(InitiativeText.title == title)
+        )
+        staff = db.session.scalar(
+            select(Staff).where(Staff.email == site.staff["secretariat"])
+        )
+        checklist = {item: (True, "") for item in ADMISSIBILITY_CHECKLIST}
+        operations.review_admissibility(initiative, staff, checklist, site.clock.now)
+        db.session.commit()
+        slug = initiative.slug
+        db.session.remove()
+    for _ in range(signatures):
+        site.confirm(slug)
+
+
+def press_enter_and_wait(page, url_glob: str) -> None:
+    with page.expect_navigation(url=url_glob):
+        page.keyboard.press("Enter")
+
+
+def test_an_initiator_starts_submits_and_files_with_the_keyboard_only(
+    site, open_context
+):
+    title = "Des bancs au parc de Bruxelles"
+    address = "clavier.initiative@example.be"
+    page = open_context("fr").new_page()
+    page.goto("/")
+    tab_to(page, lambda s: s["href"] == "/how-it-works")
+    press_enter_and_wait(page, "**/how-it-works")
+    photograph(page, "1-how-it-works")
+    tab_to(page, lambda s: s["href"] == "/initiatives/new")
+    press_enter_and_wait(page, "**/initiatives/new")
+    for field_id, text in (
+        ("fr_title", title),
+        ("fr_summary", "Installer des bancs dans le parc."),
+        ("fr_body", "Le conseil communal décide d'installer vingt bancs au parc."),
+        ("nl_title", "Banken in het Warandepark"),
+        ("nl_summary", "Banken in het park plaatsen."),
+        ("nl_body", "De gemeenteraad beslist twintig banken in het park te plaatsen."),
+        ("rep1_name", "Clara Clavier"),
+        ("rep1_email", address),
+    ):
+        fill(page, field_id, text)
+    tab_to(page, lambda s: s["tag"] == "button")
+    press_enter_and_wait(page, "**/initiatives/new/check-your-email")
+
+    page.goto(mailed_link(site, address, REPRESENTATIVE_LINK))
+    tab_to(page, lambda s: s["tag"] == "button")
+    press_enter_and_wait(page, "**/representatives/confirmed")
+    manage = mailed_link(site, address, MANAGEMENT_LINK)
+    page.goto(manage)
+    photograph(page, "2-draft")
+    tab_to(page, lambda s: s["tag"] == "button")
+    press_enter_and_wait(page, f"**{manage}")
+    assert "Votre initiative est soumise" in page.inner_text("main")
+    photograph(page, "3-submitted")
+
+    open_collection(site, title, site.app.config["SIGNATURE_THRESHOLD"])
+    page.reload()
+    assert "Le seuil est atteint" in page.inner_text("main")
+    tab_to(page, lambda s: s["href"] == f"{manage}/file")
+    press_enter_and_wait(page, f"**{manage}/file")
+    assert "Votre marge est mince" in page.inner_text("main")
+    photograph(page, "4-file-confirmation")
+    tab_to(page, lambda s: s["tag"] == "button")
+    press_enter_and_wait(page, f"**{manage}")
+    assert "Votre initiative est déposée auprès du conseil" in page.inner_text("main")
+    photograph(page, "5-filed")
+    assert site.mails_to(address)[-1]["Subject"].startswith("Déposée au conseil")
