@@ -107,3 +107,16 @@ def test_the_threshold_mail_leads_representatives_to_their_management_page(
     staff_mail = mails[secretariat.email]
     assert f"/secretariat/initiatives/{initiative.slug}" in links(staff_mail)
     assert not [link for link in links(staff_mail) if link.startswith("/manage")]
+
+
+def test_the_management_link_says_how_long_it_is_valid_from_the_configuration(
+    app, client, make_initiative, mailbox, clock
+):
+    app.config["MANAGEMENT_LINK_MAX_AGE"] = 10 * 86400
+    make_initiative(representatives=1)
+    post_button(client, "/manage/request", email="rep1@example.be")
+    (mail,) = [m for m in mailbox() if m["To"] == "rep1@example.be"]
+    assert "Le lien est valable 10 jours." in body_text(mail)
+    assert "30 jours" not in body_text(mail)
+    page = client.get("/representatives/confirmed").get_data(as_text=True)
+    assert "The link is valid for 10 days;" in page

@@ -179,7 +179,10 @@ def confirm_representative_post(token: str):
 @bp.get("/representatives/confirmed")
 def representative_confirmed():
     """Thank the representative; their management link is on its way."""
-    return render_template("initiators/representative_confirmed.html")
+    return render_template(
+        "initiators/representative_confirmed.html",
+        link_days=current_app.config["MANAGEMENT_LINK_MAX_AGE"] // 86400,
+    )
 
 
 @bp.route("/manage/request", methods=["GET", "POST"])

@@ -78,6 +78,7 @@ def _links(context: dict, message, now: datetime) -> None:
         )
         context["manage_url"] = public_url("initiators.manage", token=token)
         context["request_link_url"] = public_url("initiators.request_link")
+        context["link_days"] = current_app.config["MANAGEMENT_LINK_MAX_AGE"] // 86400
     elif message.template == "withdraw-signature":
         token = withdrawal_token(context["signature_id"], now)
         context["withdraw_url"] = public_url("receipts.withdraw", token=token)
