@@ -283,24 +283,29 @@ def test_a_translation_is_bounded_and_one_line_fields_refuse_control_characters(
 
 
 @pytest.mark.parametrize(
-    ("valid", "state", "verified"),
-    [(2000, S.verified, True), (1999, S.insufficient, False)],
+    ("valid", "state"),
+    [(2, S.verified), (1, S.insufficient)],
 )
 def test_the_verification_result_verifies_or_ends_the_initiative(
-    client, signed_in, make_initiative, valid, state, verified
+    client, signed_in, make_initiative, make_signature, valid, state
 ):
     initiative = make_initiative(
-        representatives=1, state=S.filed, council_deadline=date(2028, 3, 10)
+        representatives=1,
+        state=S.filed,
+        threshold=2,
+        council_deadline=date(2028, 3, 10),
     )
+    for _ in range(3):
+        make_signature(initiative)
     signed_in("secretariat")
-    response = act(client, initiative, "verification", valid=valid, invalid=12)
+    response = act(client, initiative, "verification", valid=valid, invalid=1)
     assert response.status_code == 303
     db.session.expire_all()
     assert initiative.state is state
-    assert (initiative.valid_count, initiative.invalid_count) == (valid, 12)
+    assert (initiative.valid_count, initiative.invalid_count) == (valid, 1)
 
 
-@pytest.mark.parametrize("valid", ["-1", "many", ""])
+@pytest.mark.parametrize("valid", ["-1", "many", "", "10000000"])
 def test_the_verification_refuses_what_is_not_a_count(
     client, signed_in, make_initiative, valid
 ):
@@ -309,6 +314,26 @@ def test_the_verification_refuses_what_is_not_a_count(
     response = act(client, initiative, "verification", valid=valid, invalid="0")
     assert response.status_code == 400
     assert db.session.get(Initiative, initiative.id).state is S.filed
+
+
+def test_the_verification_cannot_count_more_than_the_signatures_received(
+    client, signed_in, make_initiative, make_signature
+):
+    initiative = make_initiative(
+        state=S.filed, threshold=2, council_deadline=date(2028, 3, 10)
+    )
+    for _ in range(3):
+        make_signature(initiative)
+    signed_in("secretariat")
+    response = act(client, initiative, "verification", valid=3, invalid=1)
+    assert response.status_code == 400
+    assert (
+        "Valid and invalid signatures together cannot be more than the confirmed "
+        "signatures received." in response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert initiative.state is S.filed
+    assert initiative.valid_count is None
 
 
 def test_the_president_schedules_a_meeting_in_brussels_time(
@@ -400,6 +425,29 @@ def test_a_vote_in_the_future_is_refused(client, signed_in, make_initiative):
     )
     assert response.status_code == 400
     assert "The vote cannot be in the future." in response.get_data(as_text=True)
+    assert db.session.get(Initiative, initiative.id).state is S.with_council
+
+
+def test_a_vote_before_the_filing_is_refused(client, signed_in, make_initiative):
+    initiative = make_initiative(
+        state=S.with_council,
+        filed_at=datetime(2027, 1, 4, 9, 0, tzinfo=UTC),
+        council_deadline=date(2028, 3, 10),
+    )
+    signed_in("secretariat")
+    response = act(
+        client,
+        initiative,
+        "vote",
+        vote_date="2027-01-03",
+        outcome="adopted",
+        minutes_url="https://www.bruxelles.be/pv.pdf",
+    )
+    assert response.status_code == 400
+    assert (
+        "The vote cannot come before the day the initiative was filed."
+        in response.get_data(as_text=True)
+    )
     assert db.session.get(Initiative, initiative.id).state is S.with_council
 
 

@@ -257,6 +257,11 @@ def record_vote(
     require_state(initiative, S.verified, S.with_council)
     if vote_date > dates.day_of(now):
         raise TransitionRefused("vote_in_future")
+    # The council votes on a filed initiative: an earlier date is a typing slip.
+    if initiative.filed_at is not None and vote_date < dates.day_of(
+        initiative.filed_at
+    ):
+        raise TransitionRefused("vote_before_filing")
     initiative.vote_date = vote_date
     initiative.outcome = outcome
     initiative.minutes_url = minutes_url

@@ -209,6 +209,16 @@ def refusal_messages() -> dict[str, tuple[str | None, str]]:
             _("Another decision took this register number just now. Please try again."),
         ),
         "vote_in_future": ("vote_date", _("The vote cannot be in the future.")),
+        "vote_before_filing": (
+            "vote_date",
+            _("The vote cannot come before the day the initiative was filed."),
+        ),
         "negative_count": ("valid", _("A count cannot be negative.")),
+        "more_than_received": (
+            "valid",
+            _(
+                "Valid and invalid signatures together cannot be more than the confirmed signatures received."
+            ),
+        ),
         "text_language": ("language", _("Please choose French or Dutch.")),
     }

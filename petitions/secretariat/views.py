@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from petitions import clock
+from petitions.dossier.register_check import counted_total
 from petitions.extensions import db
 from petitions.initiatives.operations import (
     TextInput,
@@ -144,6 +145,9 @@ def verification(slug: str):
     """Record the result of the check against the population register."""
 
     def operation(initiative, staff, form, now):
+        # Hand-typed counts: the register cannot judge more signatures than were sent.
+        if form.valid.data + form.invalid.data > counted_total(initiative):
+            raise TransitionRefused("more_than_received")
         record_verification(initiative, staff, form.valid.data, form.invalid.data, now)
 
     return _perform(slug, "verification", operation)
