@@ -73,10 +73,13 @@ def verdict_file(tmp_path, *rows: str):
 
 
 def import_(app, initiative, path, staff):
-    return app.test_cli_runner().invoke(
-        args=["register-check", "import", initiative.slug, str(path)]
-        + ["--staff", staff.email]
-    )
+    args = ["register-check", "import", initiative.slug, str(path)]
+    args += ["--staff", staff.email]
+    # A fresh application context, as `flask register-check import` has (no language
+    # left behind by the requests before); the test's session lets go of the database.
+    db.session.rollback()
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=args)
 
 
 def all_valid(initiative) -> list[str]:
@@ -192,6 +195,7 @@ BAD_ROWS = {
     "bad reason": ("{first},invalid,too_young", "is not one of the reason codes"),
     "no reason": ("{first},invalid,", "An invalid signature needs a reason code"),
     "reason on valid": ("{first},valid,duplicate", "A valid signature has no reason"),
+    "one column": ("{first}", "1 column instead of 3"),
     "two columns": ("{first},valid", "2 columns instead of 3"),
     "four columns": ("{first},valid,,x", "4 columns instead of 3"),
 }
@@ -207,9 +211,10 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_applied(
     path = verdict_file(tmp_path, *all_valid(initiative), row.format(first=first))
     result = import_(app, initiative, path, make_staff("secretariat"))
     assert result.exit_code == 1
+    assert "1 problem in the file:" in result.output
     reported = [line for line in result.output.splitlines() if "line " in line]
     assert len(reported) == 1
-    assert reported[0].startswith("line 5: ") and message in reported[0]
+    assert reported[0].startswith("  line 5: ") and message in reported[0]
     assert "nothing applied" in result.output
     db.session.refresh(initiative)
     assert initiative.state is S.filed
@@ -225,10 +230,41 @@ def test_a_missing_reference_is_reported_and_nothing_is_applied(
     result = import_(app, initiative, path, make_staff("secretariat"))
     assert result.exit_code == 1
     last = rows[2].split(",")[0]
-    assert f"no verdict for 1 counted signatures: {last}" in result.output
+    assert "1 counted signature has no verdict in the file:" in result.output
+    assert f"  {last}" in result.output.splitlines()
     db.session.refresh(initiative)
     assert initiative.state is S.filed
     assert {s.verdict for s in signatures(initiative)} == {None}
+
+
+def test_a_file_saved_by_excel_in_belgium_is_read(app, filed, make_staff, tmp_path):
+    """Semicolons between the cells and a byte order mark before the header."""
+    initiative = filed()
+    ids = [s.id for s in signatures(initiative)]
+    rows = ["reference;verdict;reason", f"S-{ids[0]};valid;"]
+    rows += [f"S-{i};invalid;not_resident" for i in ids[1:]]
+    path = tmp_path / "verdicts.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    result = import_(app, initiative, path, make_staff("secretariat"))
+    assert result.exit_code == 0, result.output
+    db.session.refresh(initiative)
+    assert (initiative.valid_count, initiative.invalid_count) == (1, 2)
+
+
+def test_every_problem_of_the_file_is_reported_by_the_command(
+    app, filed, make_staff, tmp_path
+):
+    initiative = filed()
+    ids = [s.id for s in signatures(initiative)]
+    path = verdict_file(tmp_path, f"S-{ids[0]},ok,", f"S-{ids[1]},valid")
+    result = import_(app, initiative, path, make_staff("secretariat"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "2 problems in the file:" in lines
+    assert "  line 2: The verdict “ok” is neither valid nor invalid." in lines
+    assert "  line 3: 2 columns instead of 3 (reference, verdict, reason)." in lines
+    assert "3 counted signatures have no verdict in the file:" in lines
+    assert "Traceback" not in result.output
 
 
 def test_only_a_secretariat_account_records_the_verdicts(
