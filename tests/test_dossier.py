@@ -125,6 +125,36 @@ def test_a_dossier_checked_with_another_public_key_fails(app, dossier, tmp_path)
     assert "manifest.sig does not match manifest.json" in result.output
 
 
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("sealing-public.pem", "is the public sealing key (X25519"),
+        ("dossier-private.pem", "is a private key: give the City's public dossier key"),
+    ],
+)
+def test_a_key_of_the_wrong_kind_is_named_without_a_traceback(
+    app, dossier, key_files, key, said
+):
+    result = verify(app, dossier, "--public-key", str(key_files / key))
+    assert result.exit_code == 1
+    assert said in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_export_says_in_words_which_key_is_wrong(app, key_files, filed, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "dossier", "export", filed.slug, "--out", str(tmp_path / "d.zip"),
+            "--key", str(key_files / "dossier-private.pem"),
+            "--signing-key", str(key_files / "sealing-private.pem"),
+        ],
+        input=f"{KEY_PASSPHRASE}\n{KEY_PASSPHRASE}\n",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "is not the secretariat's private sealing key" in result.output
+    assert "refused" not in result.output
+
+
 def test_the_list_cannot_run_formulas_in_a_spreadsheet(dossier):
     text = member(dossier, "signatures.csv").decode()
     rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(text))}
@@ -198,7 +228,11 @@ def test_the_pdf_is_a_pdf(dossier):
 def test_no_dossier_before_filing(app, key_files, make_initiative, tmp_path):
     initiative = make_initiative(state=S.collecting)
     result = export_dossier(app, key_files, initiative, tmp_path / "d.zip")
-    assert result.exit_code == 1 and "refused: wrong_state" in result.output
+    assert result.exit_code == 1
+    assert (
+        f"{initiative.slug} is collecting: this needs an initiative that is filed or "
+        "verified or insufficient or with_council or decided"
+    ) in result.output
     assert not (tmp_path / "d.zip").exists()
     assert db.session.get(Initiative, initiative.id).dossier_root is None
 

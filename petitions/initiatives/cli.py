@@ -8,6 +8,7 @@ from petitions.cli_options import (
     initiative_or_fail,
     parse_now,
     private_keys_or_fail,
+    refusal_error,
     sealing_key_option,
 )
 from petitions.extensions import db
@@ -16,6 +17,7 @@ from petitions.initiatives.operations import (
     TransitionRefused,
     mail_decision_to_signatories,
 )
+from petitions.models import InitiativeState as S
 
 audit_cli = AppGroup("audit", help="Check the audit log.")
 decision_cli = AppGroup("decision", help="The council's decision, to the signatories.")
@@ -54,6 +56,6 @@ def decision_mail(slug: str, key_files: tuple[str, ...]):
     try:
         sent = mail_decision_to_signatories(initiative, keys, parse_now(None))
     except TransitionRefused as refusal:
-        raise click.ClickException(f"refused: {refusal.code}") from None
+        raise refusal_error(initiative, refusal.code, (S.decided,)) from None
     db.session.commit()
     click.echo(f"{sent} decision e-mails queued")
