@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from petitions.dossier import pdf
 from petitions.extensions import db
 from petitions.models import AuditEntry, Initiative, InitiativeState, Signature
 from verification.keys import fingerprint, generate_signing_key, public_key_pem
@@ -218,6 +219,21 @@ def test_the_oparl_paper_has_the_required_fields(dossier):
         csv_file["fileName"] == "signatures.csv"
         and len(csv_file["sha256Checksum"]) == 64
     )
+
+
+def test_the_pdf_says_reasons_in_words_brussels_days_and_a_proper_title(app, dossier):
+    manifest = json.loads(member(dossier, "manifest.json"))
+    assert pdf.title(manifest) == (
+        "Initiative citoyenne / Burgerinitiatief IC-2027-004 – "
+        "Des bancs sur la Grand-Place – Banken op de Grote Markt"
+    )
+    # 23:30 UTC on 9 March is already 10 March in Brussels.
+    late = [{"action": "filed", "at": "2027-03-09T23:30:00+00:00", "reason": ""}]
+    assert pdf.timeline_lines(late) == [
+        "2027-03-10  Transmise au conseil communal / Overgemaakt aan de gemeenteraad"
+    ]
+    rows = dict(pdf.count_rows({**manifest["counts"], "invalid": {"under_age": 2}}))
+    assert rows["Non valides / Ongeldig : N'a pas l'âge requis / Niet oud genoeg"] == 2
 
 
 def test_the_pdf_is_a_pdf(dossier):
