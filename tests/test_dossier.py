@@ -278,11 +278,15 @@ def web_export(client, key_files, initiative, passphrase=KEY_PASSPHRASE, signing
 def test_the_secretariat_downloads_a_dossier_that_verifies(
     app, client, signed_in, key_files, filed, tmp_path
 ):
-    signed_in("secretariat")
+    staff = signed_in("secretariat")
     response = web_export(client, key_files, filed)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "IC-2027-004" in response.headers["Content-Disposition"]
+    exported = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "dossier-exported")
+    )
+    assert exported.actor == f"staff:{staff.id}:secretariat"
     assert response.headers["Cache-Control"] == "no-store"
     path = tmp_path / "web.zip"
     path.write_bytes(response.data)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from petitions import dates
 from petitions.extensions import db
 from petitions.initiatives import operations as initiative_operations
+from petitions.initiatives.operations import staff_actor
 from petitions.initiators import operations as initiator_operations
-from petitions.models import InitiativeState, Outcome, Signature
+from petitions.models import AuditEntry, InitiativeState, Outcome, Signature
 from petitions.web.tokens import management_token
 
 from .support import KEY_PASSPHRASE, confirmation_link, csrf_token, sign_directly
@@ -314,11 +315,21 @@ def key_upload(key_files):
     return (io.BytesIO(pem), "sealing-private.pem")
 
 
+def opened_by(action: str) -> str:
+    """Return who the audit log says took an action that opened sealed data."""
+    return db.session.scalar(
+        select(AuditEntry.actor)
+        .where(AuditEntry.action == action)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    )
+
+
 def test_the_secretariat_downloads_the_list_from_the_initiative_page(
     client, filed, key_files, signed_in
 ):
     initiative = filed()
-    signed_in("secretariat")
+    staff = signed_in("secretariat")
     response = post_action(
         client,
         initiative,
@@ -333,6 +344,7 @@ def test_the_secretariat_downloads_the_list_from_the_initiative_page(
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == HEADER and len(lines) == 4
     assert ",Peeters,Anne,1980-01-02," in lines[1]
+    assert opened_by("register-list-exported") == staff_actor(staff)
 
 
 @pytest.mark.parametrize(
@@ -448,6 +460,7 @@ def test_the_decision_is_mailed_to_the_signatories_who_asked_once(
     )
     assert response.status_code == 303
     assert [m["To"] for m in mailbox()[before:]] == ["signatory0@example.be"]
+    assert opened_by("decision-mailed") == staff_actor(staff)
     again = post_action(
         client, initiative, "decision-mail", key=key_upload(key_files), **fields
     )

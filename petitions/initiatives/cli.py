@@ -54,7 +54,7 @@ def decision_mail(slug: str, key_files: tuple[str, ...]):
     passphrase = ask_passphrase()
     keys = private_keys_or_fail(key_files, passphrase)
     try:
-        sent = mail_decision_to_signatories(initiative, keys, parse_now(None))
+        sent = mail_decision_to_signatories(initiative, keys, parse_now(None), "cli")
     except TransitionRefused as refusal:
         raise refusal_error(initiative, refusal.code, (S.decided,)) from None
     db.session.commit()

@@ -182,7 +182,7 @@ def register_check_export(slug: str, key_files: tuple[str, ...], out: Path):
         ) from None
     total = counted_total(initiative)
     # Who opened the signatories' data, and when: in the audit log (not public).
-    record("secretariat", "register-list-exported", parse_now(None), initiative)
+    record("cli", "register-list-exported", parse_now(None), initiative)
     db.session.commit()
     if str(out) == "-":
         click.get_text_stream("stdout").writelines(lines)

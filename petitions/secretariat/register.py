@@ -164,7 +164,8 @@ def decision_mail(slug: str):
     """Send the council's decision to the signatories who asked for it, once."""
     initiative, form, keys = _with_keys(slug, "decision_mail")
     try:
-        mail_decision_to_signatories(initiative, keys, clock.now())
+        actor = staff_actor(current_staff())
+        mail_decision_to_signatories(initiative, keys, clock.now(), actor)
     except SealedDataError:
         db.session.rollback()
         return _key_does_not_open(initiative, "decision_mail", form)
