@@ -1,5 +1,6 @@
 """The secretariat's pages: roles on every route, admissibility, verification, council."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -516,3 +517,50 @@ def test_the_dashboard_puts_reviews_first_and_says_overdue_in_words(
     assert page.index("To review (1)") < page.index("Awaiting the council (2)")
     assert page.count("Overdue</strong>") == 1
     assert "10 days left" in page
+
+
+def test_every_action_ends_on_a_success_banner_shown_once(
+    client, signed_in, make_initiative
+):
+    initiative = make_initiative(state=S.verified, council_deadline=date(2028, 3, 10))
+    signed_in("president")
+    page = f"/secretariat/initiatives/{initiative.slug}"
+    response = act(client, initiative, "agenda", agenda_date="2027-03-29")
+    assert response.status_code == 303 and response.headers["Location"] == page
+    html = client.get(page).get_data(as_text=True)
+    assert '<p class="notice success" role="status">' in html
+    assert "The date of the council meeting is recorded." in html
+    assert "is recorded." not in client.get(page).get_data(as_text=True)
+    act(client, initiative, "vote", vote_date="2027-03-10", outcome="adopted",
+        minutes_url="https://www.bruxelles.be/pv.pdf")  # fmt: skip
+    html = client.get(page).get_data(as_text=True)
+    assert "vote is recorded and published." in html
+
+
+def test_the_staff_page_opens_on_overdue_and_explains_the_presidents_part(
+    client, signed_in, make_initiative
+):
+    initiative = make_initiative(
+        state=S.with_council, council_deadline=date(2027, 3, 1)
+    )
+    signed_in("secretariat")
+    html = client.get(f"/secretariat/initiatives/{initiative.slug}").get_data(
+        as_text=True
+    )
+    main = html[html.index("<h1") :]
+    assert main.index("Overdue: the council's deadline of") < main.index("<dl")
+    assert "Scheduled by the president: the consultation meeting" in html
+
+
+def test_the_translation_form_comes_first_and_every_id_is_unique(
+    client, signed_in, submitted
+):
+    initiative = submitted()
+    signed_in("secretariat")
+    html = client.get(f"/secretariat/initiatives/{initiative.slug}").get_data(
+        as_text=True
+    )
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert re.search(r'<label[^>]*for="translation-title"[^>]*>\s*Title', html)
+    assert html.index("Add or correct a text") < html.index('<h3 id="review-title"')

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     abort,
+    flash,
+    redirect,
     render_template,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -179,12 +182,41 @@ def render_page(initiative: Initiative, forms=None, problem=None, status=200):
     return page, status
 
 
+def done(action: str, initiative: Initiative, endpoint: str = ".initiative"):
+    """Redirect after a successful action (PRG), with its success banner."""
+    flash(success_message(action))
+    return redirect(url_for(endpoint, slug=initiative.slug), code=303)
+
+
 def wrong_state(initiative: Initiative):
     message = _(
         "This action is not possible now: the initiative's state is “%(state)s”.",
         state=STAFF_STATE_LABELS[initiative.state],
     )
     return render_page(initiative, problem=message, status=409)
+
+
+def success_message(action: str) -> str:
+    """Return the banner shown after an action succeeded (the page it returns to)."""
+    return {
+        "review": _(
+            "The admissibility decision is recorded and published; the representatives are told by e-mail."
+        ),
+        "translation": _("The text is saved."),
+        "verification": _("The result of the verification is recorded."),
+        "meeting": _(
+            "The consultation meeting is scheduled; the representatives are told by e-mail."
+        ),
+        "agenda": _("The date of the council meeting is recorded."),
+        "vote": _("The council's vote is recorded and published."),
+        "verdicts": _("The register's verdicts are recorded."),
+        "decision_mail": _(
+            "The decision is on its way to the signatories who asked for it."
+        ),
+        "fraud": _(
+            "The batch is invalidated; the number of signatures and the reason are published."
+        ),
+    }[action]
 
 
 def refusal_messages() -> dict[str, tuple[str | None, str]]:

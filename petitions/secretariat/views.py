@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +33,7 @@ from petitions.secretariat.pages import (
     ACTIONS,
     DASHBOARD_GROUPS,
     bp,
+    done,
     initiative_or_404,
     initiative_titles,
     refusal_messages,
@@ -113,7 +114,7 @@ def _perform(slug: str, name: str, operation):
         form[field].errors = [*form[field].errors, message]
         return render_page(initiative, forms={name: form}, status=400)
     db.session.commit()
-    return redirect(url_for(".initiative", slug=initiative.slug), code=303)
+    return done(name, initiative)
 
 
 @bp.post("/initiatives/<slug>/review")
