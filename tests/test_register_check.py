@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from petitions import dates
@@ -486,3 +487,21 @@ def test_the_list_cannot_be_downloaded_from_the_page_before_filing(
     assert response.status_code == 409
     assert "This action is not possible now" in response.get_data(as_text=True)
     assert "text/html" in response.content_type
+
+
+def test_the_import_form_names_the_files_codes_in_the_pages_language(
+    client, filed, signed_in
+):
+    initiative = filed()
+    signed_in("secretariat")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    refresh()  # the language of the requests before, kept in the test's app context
+    html = client.get(f"/secretariat/initiatives/{initiative.slug}").get_data(
+        as_text=True
+    )
+    # The file's codes stay as they are (marked as English), their meaning in Dutch.
+    assert (
+        '<dt><code lang="en">not_resident</code></dt><dd>Woont niet in de Stad</dd>'
+        in (html)
+    )
+    assert "<dd>Geldig / Ongeldig</dd>" in html

@@ -19,7 +19,12 @@ from petitions import clock
 from petitions.dossier.export import EXPORTABLE
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.initiatives.labels import STAFF_STATE_LABELS, outcome_label
+from petitions.initiatives.labels import (
+    REASON_LABELS,
+    REASONS,
+    STAFF_STATE_LABELS,
+    outcome_label,
+)
 from petitions.initiatives.rules import (
     AWAITING_COUNCIL,
     ENDED_WITHOUT_DECISION,
@@ -105,6 +110,8 @@ def _staff_context():
         "logout_form": ButtonForm(formdata=None),
         "role_labels": ROLE_LABELS,
         "state_labels": STAFF_STATE_LABELS,
+        "reason_codes": REASONS,
+        "reason_labels": REASON_LABELS,
     }
 
 
