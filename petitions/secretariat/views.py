@@ -42,6 +42,7 @@ from petitions.secretariat.pages import (
 )
 from petitions.secretariat.sessions import current_staff, requires_role
 from petitions.secretariat.staff import ALL_ROLES
+from petitions.secretariat.week import this_week
 
 S = InitiativeState
 
@@ -81,7 +82,9 @@ def dashboard():
         }
         for key, title, states in DASHBOARD_GROUPS
     ]
-    return render_template("secretariat/dashboard.html", groups=groups)
+    return render_template(
+        "secretariat/dashboard.html", groups=groups, week=this_week(initiatives, now)
+    )
 
 
 @bp.get("/initiatives/<slug>")
