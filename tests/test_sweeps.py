@@ -184,10 +184,9 @@ def test_overdue_reminders_go_every_7_days_and_say_how_late_and_what_to_do(
     assert [dates.day_of(moment).day for moment in sent] == [11, 18, 25]
     second = outbox("council-reminder")[1]
     body = body_text(render_message(second, second.created_at))
-    assert "The deadline passed 8 days ago." in body
-    assert "What to do: the president puts the initiative on the council's agenda" in (
-        body
-    )
+    # In the staff member's language (French here).
+    assert "L’échéance est dépassée depuis 8 jours." in body
+    assert "À faire : le président inscrit l’initiative à l’ordre du jour" in body
 
 
 def test_a_reminder_before_the_deadline_says_the_days_left_and_what_to_do(
@@ -198,8 +197,10 @@ def test_a_reminder_before_the_deadline_says_the_days_left_and_what_to_do(
     run_job("send-council-reminders", brussels("2027-03-10T12:00:00+01:00"))
     (message,) = outbox("council-reminder")
     body = body_text(render_message(message, message.created_at))
-    assert "184 days left." in body
-    assert "What to do: check the signatures against the population register" in body
+    assert "Il reste 184 jours." in body
+    assert "À faire : vérifier les signatures auprès du registre de la population" in (
+        body
+    )
 
 
 def test_no_reminder_for_a_decided_initiative(app, make_initiative, make_staff):

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from petitions import clock
 from petitions.dossier.export import EXPORTABLE
+from petitions.dossier.register_check import VERDICT_COLUMNS, VERDICTS
 from petitions.extensions import db
 from petitions.initiatives import audit
 from petitions.initiatives.labels import (
@@ -112,6 +113,9 @@ def _staff_context():
         "state_labels": STAFF_STATE_LABELS,
         "reason_codes": REASONS,
         "reason_labels": REASON_LABELS,
+        # The verdict file's technical names, which the import form explains.
+        "verdict_columns": VERDICT_COLUMNS,
+        "verdict_values": VERDICTS,
     }
 
 
