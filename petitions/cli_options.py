@@ -57,3 +57,33 @@ def private_keys_or_fail(key_files, passphrase: str) -> list:
 def ask_passphrase(what: str = "the private key") -> str:
     """Ask for a key's passphrase without echoing it."""
     return click.prompt(f"Passphrase of {what}", hide_input=True)
+
+
+# The refusals of the operations, in the words an operator needs: what is wrong and
+# what to do. "wrong_state" is worded with the initiative's state (see refusal).
+REFUSALS = {
+    "not_a_sealing_key": "the --key file is not the secretariat's private sealing key "
+    "(sealing-private.pem)",
+    "not_a_signing_key": "the --signing-key file is not the City's private dossier "
+    "signing key (dossier-private.pem)",
+    "signing_key_mismatch": "this signing key is not the one the service publishes "
+    "(DOSSIER_PUBLIC_KEY_FILE): a dossier signed with it would not verify",
+    "sealing_key_does_not_open": "the sealing key given does not open the signatures: "
+    "give every private sealing key they were sealed to (several after a rotation)",
+    "already_mailed": "the decision was already mailed to the signatories: it goes "
+    "once",
+}
+
+
+def refusal_error(initiative: Initiative, code: str, needed) -> click.ClickException:
+    """Return the error that stops a command an operation refused, in words.
+
+    ``needed`` are the states the command needs, to say what it waits for.
+    """
+    if code == "wrong_state":
+        states = " or ".join(state.value for state in needed)
+        return click.ClickException(
+            f"{initiative.slug} is {initiative.state.value}: this needs an initiative "
+            f"that is {states}"
+        )
+    return click.ClickException(REFUSALS.get(code, f"refused ({code})"))

@@ -20,8 +20,8 @@ from petitions.extensions import db
 
 from .support import POSTGRES_URL, run_command
 
-OLDER = "0007_mail_budget"
-HEAD = "0008_fraud_view"
+OLDER = "0008_fraud_view"
+HEAD = "0009_count_log_audit_head"
 
 
 def table_count(app) -> int:

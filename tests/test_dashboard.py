@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import refresh
 
 from petitions.extensions import db
 from petitions.initiatives.statistics import _gives_away_a_small_count
@@ -42,7 +43,9 @@ def table_rows(page: str, caption: str) -> dict[str, str]:
     """Return the rows of the table with this caption: header cell -> data cell."""
     table = re.search(rf"<caption>{caption}</caption>(.*?)</table>", page, re.S)
     assert table, f"no table {caption!r}"
-    rows = re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', table.group(1))
+    rows = re.findall(
+        r'<th scope="row"[^>]*>([^<]*)</th><td>([^<]*)</td>', table.group(1)
+    )
     return dict(rows)
 
 
@@ -77,6 +80,23 @@ def test_small_neighbourhood_counts_show_as_less_than_ten(
         "Sablon": "&lt; 10",
         "All confirmed signatures": "17",
     }
+
+
+def test_neighbourhoods_are_named_in_dutch_on_dutch_pages(
+    client, make_initiative, clock, add_signatures
+):
+    initiative = make_initiative(representatives=1)
+    add_signatures(initiative, clock.now, 12, "Pentagone")
+    add_signatures(initiative, clock.now, 11, "Quartier inconnu")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    refresh()  # the language of the requests before, kept in the test's app context
+    page = dashboard(client, initiative, clock)
+    assert '<th scope="row">Vijfhoek</th><td>12</td>' in page
+    # A name without its Dutch form stays French, and says so.
+    assert '<th scope="row" lang="fr">Quartier inconnu</th>' in page
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    refresh()
+    assert '<th scope="row">Pentagone</th>' in dashboard(client, initiative, clock)
 
 
 def test_a_lone_small_count_is_not_given_away_by_the_total(

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from petitions.dossier import pdf
 from petitions.extensions import db
 from petitions.models import AuditEntry, Initiative, InitiativeState, Signature
 from verification.keys import fingerprint, generate_signing_key, public_key_pem
@@ -125,6 +126,36 @@ def test_a_dossier_checked_with_another_public_key_fails(app, dossier, tmp_path)
     assert "manifest.sig does not match manifest.json" in result.output
 
 
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("sealing-public.pem", "is the public sealing key (X25519"),
+        ("dossier-private.pem", "is a private key: give the City's public dossier key"),
+    ],
+)
+def test_a_key_of_the_wrong_kind_is_named_without_a_traceback(
+    app, dossier, key_files, key, said
+):
+    result = verify(app, dossier, "--public-key", str(key_files / key))
+    assert result.exit_code == 1
+    assert said in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_export_says_in_words_which_key_is_wrong(app, key_files, filed, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "dossier", "export", filed.slug, "--out", str(tmp_path / "d.zip"),
+            "--key", str(key_files / "dossier-private.pem"),
+            "--signing-key", str(key_files / "sealing-private.pem"),
+        ],
+        input=f"{KEY_PASSPHRASE}\n{KEY_PASSPHRASE}\n",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "is not the secretariat's private sealing key" in result.output
+    assert "refused" not in result.output
+
+
 def test_the_list_cannot_run_formulas_in_a_spreadsheet(dossier):
     text = member(dossier, "signatures.csv").decode()
     rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(text))}
@@ -190,6 +221,21 @@ def test_the_oparl_paper_has_the_required_fields(dossier):
     )
 
 
+def test_the_pdf_says_reasons_in_words_brussels_days_and_a_proper_title(app, dossier):
+    manifest = json.loads(member(dossier, "manifest.json"))
+    assert pdf.title(manifest) == (
+        "Initiative citoyenne / Burgerinitiatief IC-2027-004 – "
+        "Des bancs sur la Grand-Place – Banken op de Grote Markt"
+    )
+    # 23:30 UTC on 9 March is already 10 March in Brussels.
+    late = [{"action": "filed", "at": "2027-03-09T23:30:00+00:00", "reason": ""}]
+    assert pdf.timeline_lines(late) == [
+        "2027-03-10  Transmise au conseil communal / Overgemaakt aan de gemeenteraad"
+    ]
+    rows = dict(pdf.count_rows({**manifest["counts"], "invalid": {"under_age": 2}}))
+    assert rows["Non valides / Ongeldig : N'a pas l'âge requis / Niet oud genoeg"] == 2
+
+
 def test_the_pdf_is_a_pdf(dossier):
     pdf = member(dossier, "dossier.pdf")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
@@ -198,7 +244,11 @@ def test_the_pdf_is_a_pdf(dossier):
 def test_no_dossier_before_filing(app, key_files, make_initiative, tmp_path):
     initiative = make_initiative(state=S.collecting)
     result = export_dossier(app, key_files, initiative, tmp_path / "d.zip")
-    assert result.exit_code == 1 and "refused: wrong_state" in result.output
+    assert result.exit_code == 1
+    assert (
+        f"{initiative.slug} is collecting: this needs an initiative that is filed or "
+        "verified or insufficient or with_council or decided"
+    ) in result.output
     assert not (tmp_path / "d.zip").exists()
     assert db.session.get(Initiative, initiative.id).dossier_root is None
 
@@ -228,11 +278,15 @@ def web_export(client, key_files, initiative, passphrase=KEY_PASSPHRASE, signing
 def test_the_secretariat_downloads_a_dossier_that_verifies(
     app, client, signed_in, key_files, filed, tmp_path
 ):
-    signed_in("secretariat")
+    staff = signed_in("secretariat")
     response = web_export(client, key_files, filed)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert "IC-2027-004" in response.headers["Content-Disposition"]
+    exported = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "dossier-exported")
+    )
+    assert exported.actor == f"staff:{staff.id}:secretariat"
     assert response.headers["Cache-Control"] == "no-store"
     path = tmp_path / "web.zip"
     path.write_bytes(response.data)

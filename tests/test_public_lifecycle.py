@@ -67,14 +67,14 @@ def test_only_opted_in_confirmed_signatories_get_one_decision_mail_in_their_lang
     # The addresses are sealed: the secretariat's key sends the decision, once.
     assert (
         initiative_operations.mail_decision_to_signatories(
-            initiative, private_keys, clock.now
+            initiative, private_keys, clock.now, "cli"
         )
         == 2
     )
     db.session.commit()
     with pytest.raises(initiative_operations.TransitionRefused):
         initiative_operations.mail_decision_to_signatories(
-            initiative, private_keys, clock.now
+            initiative, private_keys, clock.now, "cli"
         )
     new = {m["To"]: m for m in mailbox()[before:]}
     assert len(mailbox()) == before + 2

@@ -4,13 +4,15 @@ import csv
 import io
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from petitions import dates
 from petitions.extensions import db
 from petitions.initiatives import operations as initiative_operations
+from petitions.initiatives.operations import staff_actor
 from petitions.initiators import operations as initiator_operations
-from petitions.models import InitiativeState, Outcome, Signature
+from petitions.models import AuditEntry, InitiativeState, Outcome, Signature
 from petitions.web.tokens import management_token
 
 from .support import KEY_PASSPHRASE, confirmation_link, csrf_token, sign_directly
@@ -73,10 +75,13 @@ def verdict_file(tmp_path, *rows: str):
 
 
 def import_(app, initiative, path, staff):
-    return app.test_cli_runner().invoke(
-        args=["register-check", "import", initiative.slug, str(path)]
-        + ["--staff", staff.email]
-    )
+    args = ["register-check", "import", initiative.slug, str(path)]
+    args += ["--staff", staff.email]
+    # A fresh application context, as `flask register-check import` has (no language
+    # left behind by the requests before); the test's session lets go of the database.
+    db.session.rollback()
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=args)
 
 
 def all_valid(initiative) -> list[str]:
@@ -192,6 +197,7 @@ BAD_ROWS = {
     "bad reason": ("{first},invalid,too_young", "is not one of the reason codes"),
     "no reason": ("{first},invalid,", "An invalid signature needs a reason code"),
     "reason on valid": ("{first},valid,duplicate", "A valid signature has no reason"),
+    "one column": ("{first}", "1 column instead of 3"),
     "two columns": ("{first},valid", "2 columns instead of 3"),
     "four columns": ("{first},valid,,x", "4 columns instead of 3"),
 }
@@ -207,9 +213,10 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_applied(
     path = verdict_file(tmp_path, *all_valid(initiative), row.format(first=first))
     result = import_(app, initiative, path, make_staff("secretariat"))
     assert result.exit_code == 1
+    assert "1 problem in the file:" in result.output
     reported = [line for line in result.output.splitlines() if "line " in line]
     assert len(reported) == 1
-    assert reported[0].startswith("line 5: ") and message in reported[0]
+    assert reported[0].startswith("  line 5: ") and message in reported[0]
     assert "nothing applied" in result.output
     db.session.refresh(initiative)
     assert initiative.state is S.filed
@@ -225,10 +232,41 @@ def test_a_missing_reference_is_reported_and_nothing_is_applied(
     result = import_(app, initiative, path, make_staff("secretariat"))
     assert result.exit_code == 1
     last = rows[2].split(",")[0]
-    assert f"no verdict for 1 counted signatures: {last}" in result.output
+    assert "1 counted signature has no verdict in the file:" in result.output
+    assert f"  {last}" in result.output.splitlines()
     db.session.refresh(initiative)
     assert initiative.state is S.filed
     assert {s.verdict for s in signatures(initiative)} == {None}
+
+
+def test_a_file_saved_by_excel_in_belgium_is_read(app, filed, make_staff, tmp_path):
+    """Semicolons between the cells and a byte order mark before the header."""
+    initiative = filed()
+    ids = [s.id for s in signatures(initiative)]
+    rows = ["reference;verdict;reason", f"S-{ids[0]};valid;"]
+    rows += [f"S-{i};invalid;not_resident" for i in ids[1:]]
+    path = tmp_path / "verdicts.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8-sig"))
+    result = import_(app, initiative, path, make_staff("secretariat"))
+    assert result.exit_code == 0, result.output
+    db.session.refresh(initiative)
+    assert (initiative.valid_count, initiative.invalid_count) == (1, 2)
+
+
+def test_every_problem_of_the_file_is_reported_by_the_command(
+    app, filed, make_staff, tmp_path
+):
+    initiative = filed()
+    ids = [s.id for s in signatures(initiative)]
+    path = verdict_file(tmp_path, f"S-{ids[0]},ok,", f"S-{ids[1]},valid")
+    result = import_(app, initiative, path, make_staff("secretariat"))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "2 problems in the file:" in lines
+    assert "  line 2: The verdict “ok” is neither valid nor invalid." in lines
+    assert "  line 3: 2 columns instead of 3 (reference, verdict, reason)." in lines
+    assert "3 counted signatures have no verdict in the file:" in lines
+    assert "Traceback" not in result.output
 
 
 def test_only_a_secretariat_account_records_the_verdicts(
@@ -278,11 +316,21 @@ def key_upload(key_files):
     return (io.BytesIO(pem), "sealing-private.pem")
 
 
+def opened_by(action: str) -> str:
+    """Return who the audit log says took an action that opened sealed data."""
+    return db.session.scalar(
+        select(AuditEntry.actor)
+        .where(AuditEntry.action == action)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    )
+
+
 def test_the_secretariat_downloads_the_list_from_the_initiative_page(
     client, filed, key_files, signed_in
 ):
     initiative = filed()
-    signed_in("secretariat")
+    staff = signed_in("secretariat")
     response = post_action(
         client,
         initiative,
@@ -297,6 +345,7 @@ def test_the_secretariat_downloads_the_list_from_the_initiative_page(
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == HEADER and len(lines) == 4
     assert ",Peeters,Anne,1980-01-02," in lines[1]
+    assert opened_by("register-list-exported") == staff_actor(staff)
 
 
 @pytest.mark.parametrize(
@@ -412,6 +461,7 @@ def test_the_decision_is_mailed_to_the_signatories_who_asked_once(
     )
     assert response.status_code == 303
     assert [m["To"] for m in mailbox()[before:]] == ["signatory0@example.be"]
+    assert opened_by("decision-mailed") == staff_actor(staff)
     again = post_action(
         client, initiative, "decision-mail", key=key_upload(key_files), **fields
     )
@@ -437,3 +487,21 @@ def test_the_list_cannot_be_downloaded_from_the_page_before_filing(
     assert response.status_code == 409
     assert "This action is not possible now" in response.get_data(as_text=True)
     assert "text/html" in response.content_type
+
+
+def test_the_import_form_names_the_files_codes_in_the_pages_language(
+    client, filed, signed_in
+):
+    initiative = filed()
+    signed_in("secretariat")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    refresh()  # the language of the requests before, kept in the test's app context
+    html = client.get(f"/secretariat/initiatives/{initiative.slug}").get_data(
+        as_text=True
+    )
+    # The file's codes stay as they are (marked as English), their meaning in Dutch.
+    assert (
+        '<dt><code lang="en">not_resident</code></dt><dd>Woont niet in de Stad</dd>'
+        in (html)
+    )
+    assert "<dd>Geldig / Ongeldig</dd>" in html

@@ -1,5 +1,6 @@
 """The secretariat's pages: roles on every route, admissibility, verification, council."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -283,24 +284,29 @@ def test_a_translation_is_bounded_and_one_line_fields_refuse_control_characters(
 
 
 @pytest.mark.parametrize(
-    ("valid", "state", "verified"),
-    [(2000, S.verified, True), (1999, S.insufficient, False)],
+    ("valid", "state"),
+    [(2, S.verified), (1, S.insufficient)],
 )
 def test_the_verification_result_verifies_or_ends_the_initiative(
-    client, signed_in, make_initiative, valid, state, verified
+    client, signed_in, make_initiative, make_signature, valid, state
 ):
     initiative = make_initiative(
-        representatives=1, state=S.filed, council_deadline=date(2028, 3, 10)
+        representatives=1,
+        state=S.filed,
+        threshold=2,
+        council_deadline=date(2028, 3, 10),
     )
+    for _ in range(3):
+        make_signature(initiative)
     signed_in("secretariat")
-    response = act(client, initiative, "verification", valid=valid, invalid=12)
+    response = act(client, initiative, "verification", valid=valid, invalid=1)
     assert response.status_code == 303
     db.session.expire_all()
     assert initiative.state is state
-    assert (initiative.valid_count, initiative.invalid_count) == (valid, 12)
+    assert (initiative.valid_count, initiative.invalid_count) == (valid, 1)
 
 
-@pytest.mark.parametrize("valid", ["-1", "many", ""])
+@pytest.mark.parametrize("valid", ["-1", "many", "", "10000000"])
 def test_the_verification_refuses_what_is_not_a_count(
     client, signed_in, make_initiative, valid
 ):
@@ -309,6 +315,26 @@ def test_the_verification_refuses_what_is_not_a_count(
     response = act(client, initiative, "verification", valid=valid, invalid="0")
     assert response.status_code == 400
     assert db.session.get(Initiative, initiative.id).state is S.filed
+
+
+def test_the_verification_cannot_count_more_than_the_signatures_received(
+    client, signed_in, make_initiative, make_signature
+):
+    initiative = make_initiative(
+        state=S.filed, threshold=2, council_deadline=date(2028, 3, 10)
+    )
+    for _ in range(3):
+        make_signature(initiative)
+    signed_in("secretariat")
+    response = act(client, initiative, "verification", valid=3, invalid=1)
+    assert response.status_code == 400
+    assert (
+        "Valid and invalid signatures together cannot be more than the confirmed "
+        "signatures received." in response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    assert initiative.state is S.filed
+    assert initiative.valid_count is None
 
 
 def test_the_president_schedules_a_meeting_in_brussels_time(
@@ -403,6 +429,29 @@ def test_a_vote_in_the_future_is_refused(client, signed_in, make_initiative):
     assert db.session.get(Initiative, initiative.id).state is S.with_council
 
 
+def test_a_vote_before_the_filing_is_refused(client, signed_in, make_initiative):
+    initiative = make_initiative(
+        state=S.with_council,
+        filed_at=datetime(2027, 1, 4, 9, 0, tzinfo=UTC),
+        council_deadline=date(2028, 3, 10),
+    )
+    signed_in("secretariat")
+    response = act(
+        client,
+        initiative,
+        "vote",
+        vote_date="2027-01-03",
+        outcome="adopted",
+        minutes_url="https://www.bruxelles.be/pv.pdf",
+    )
+    assert response.status_code == 400
+    assert (
+        "The vote cannot come before the day the initiative was filed."
+        in response.get_data(as_text=True)
+    )
+    assert db.session.get(Initiative, initiative.id).state is S.with_council
+
+
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "ftp://files.example/pv.pdf", "www.bruxelles.be"]
 )
@@ -468,3 +517,50 @@ def test_the_dashboard_puts_reviews_first_and_says_overdue_in_words(
     assert page.index("To review (1)") < page.index("Awaiting the council (2)")
     assert page.count("Overdue</strong>") == 1
     assert "10 days left" in page
+
+
+def test_every_action_ends_on_a_success_banner_shown_once(
+    client, signed_in, make_initiative
+):
+    initiative = make_initiative(state=S.verified, council_deadline=date(2028, 3, 10))
+    signed_in("president")
+    page = f"/secretariat/initiatives/{initiative.slug}"
+    response = act(client, initiative, "agenda", agenda_date="2027-03-29")
+    assert response.status_code == 303 and response.headers["Location"] == page
+    html = client.get(page).get_data(as_text=True)
+    assert '<p class="notice success" role="status">' in html
+    assert "The date of the council meeting is recorded." in html
+    assert "is recorded." not in client.get(page).get_data(as_text=True)
+    act(client, initiative, "vote", vote_date="2027-03-10", outcome="adopted",
+        minutes_url="https://www.bruxelles.be/pv.pdf")  # fmt: skip
+    html = client.get(page).get_data(as_text=True)
+    assert "vote is recorded and published." in html
+
+
+def test_the_staff_page_opens_on_overdue_and_explains_the_presidents_part(
+    client, signed_in, make_initiative
+):
+    initiative = make_initiative(
+        state=S.with_council, council_deadline=date(2027, 3, 1)
+    )
+    signed_in("secretariat")
+    html = client.get(f"/secretariat/initiatives/{initiative.slug}").get_data(
+        as_text=True
+    )
+    main = html[html.index("<h1") :]
+    assert main.index("Overdue: the council's deadline of") < main.index("<dl")
+    assert "Scheduled by the president: the consultation meeting" in html
+
+
+def test_the_translation_form_comes_first_and_every_id_is_unique(
+    client, signed_in, submitted
+):
+    initiative = submitted()
+    signed_in("secretariat")
+    html = client.get(f"/secretariat/initiatives/{initiative.slug}").get_data(
+        as_text=True
+    )
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert re.search(r'<label[^>]*for="translation-title"[^>]*>\s*Title', html)
+    assert html.index("Add or correct a text") < html.index('<h3 id="review-title"')

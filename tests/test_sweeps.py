@@ -5,10 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from petitions import dates
 from petitions.extensions import db
 from petitions.initiatives.rules import due_reminder, reminder_day
 from petitions.initiators import operations as lifecycle
 from petitions.jobs.registry import run_job
+from petitions.mail.outbox import render_message
 from petitions.models import (
     AuditEntry,
     InitiativeState,
@@ -18,6 +20,8 @@ from petitions.models import (
     SignatureState,
 )
 from petitions.models.signatures import PERSONAL_COLUMNS
+
+from .support import body_text
 
 S = InitiativeState
 
@@ -165,6 +169,38 @@ def test_an_overdue_initiative_gets_a_reminder_every_week_until_decided(
         select(ReminderSent.kind).order_by(ReminderSent.id)
     ).all()
     assert kinds == ["overdue-week-0", "overdue-week-1", "overdue-week-2"]
+
+
+def test_overdue_reminders_go_every_7_days_and_say_how_late_and_what_to_do(
+    app, make_initiative, make_staff
+):
+    make_staff("secretariat")
+    make_initiative(state=S.with_council, council_deadline=date(2027, 3, 10))
+    for day in range(11, 26):
+        run_job("send-council-reminders", brussels(f"2027-03-{day:02d}T09:00:00+01:00"))
+    sent = db.session.scalars(
+        select(ReminderSent.sent_at).order_by(ReminderSent.id)
+    ).all()
+    assert [dates.day_of(moment).day for moment in sent] == [11, 18, 25]
+    second = outbox("council-reminder")[1]
+    body = body_text(render_message(second, second.created_at))
+    # In the staff member's language (French here).
+    assert "L’échéance est dépassée depuis 8 jours." in body
+    assert "À faire : le président inscrit l’initiative à l’ordre du jour" in body
+
+
+def test_a_reminder_before_the_deadline_says_the_days_left_and_what_to_do(
+    app, make_initiative, make_staff
+):
+    make_staff("secretariat")
+    make_initiative(state=S.filed, council_deadline=date(2027, 9, 10))
+    run_job("send-council-reminders", brussels("2027-03-10T12:00:00+01:00"))
+    (message,) = outbox("council-reminder")
+    body = body_text(render_message(message, message.created_at))
+    assert "Il reste 184 jours." in body
+    assert "À faire : vérifier les signatures auprès du registre de la population" in (
+        body
+    )
 
 
 def test_no_reminder_for_a_decided_initiative(app, make_initiative, make_staff):

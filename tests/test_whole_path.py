@@ -196,6 +196,9 @@ def test_an_initiative_from_draft_to_decision(
         str(key_files / "sealing-private.pem"),
     ]
     assert runner.invoke(args=command, input=KEY_PASSPHRASE + "\n").exit_code == 0
+    again = runner.invoke(args=command, input=KEY_PASSPHRASE + "\n")
+    assert again.exit_code == 1
+    assert "the decision was already mailed to the signatories" in again.output
     decided = [m for m in new_mails(mailbox, seen) if m["To"] == "janssens@example.be"]
     assert len(decided) == 1
     clock.set("2029-03-01T09:00:00+01:00")

@@ -169,6 +169,13 @@ COUNT_LOG_ENTRY_SCHEMA = {
                 },
             },
         },
+        "audit_head": {
+            "type": "object",
+            "description": "The audit log's last entry at publication (absent from "
+            "entries published before it was anchored): keep it to check later that "
+            "the audit log was neither shortened nor rewritten.",
+            "properties": {"seq": {"type": "integer"}, "hash": {"type": "string"}},
+        },
         "prev_hash": {"type": "string"},
         "hash": {"type": "string"},
     },

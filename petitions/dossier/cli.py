@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -11,9 +12,15 @@ from petitions.cli_options import (
     initiative_or_fail,
     parse_now,
     private_keys_or_fail,
+    refusal_error,
     sealing_key_option,
 )
-from petitions.dossier.export import DossierRefused, export_dossier, signature_count
+from petitions.dossier.export import (
+    EXPORTABLE,
+    DossierRefused,
+    export_dossier,
+    signature_count,
+)
 from petitions.extensions import db
 from petitions.private_files import open_private
 from verification.dossier import DossierMismatch, verify_dossier
@@ -66,10 +73,36 @@ def dossier_export(
     except DossierRefused as refusal:
         db.session.rollback()
         partial.unlink(missing_ok=True)
-        raise click.ClickException(f"refused: {refusal.code}") from None
+        raise refusal_error(initiative, refusal.code, EXPORTABLE) from None
     partial.replace(out_file)
     db.session.commit()
     click.echo(f"{out_file}: {result.leaf_count} signatures, Merkle root {result.root}")
+
+
+def _dossier_public_key(path: Path) -> Ed25519PublicKey:
+    """Return the dossier key of a file, or say in words what the file is instead."""
+    try:
+        pem = path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(
+            f"{path} cannot be read ({error.strerror})"
+        ) from None
+    if b"PRIVATE KEY-----" in pem:
+        raise click.ClickException(
+            f"{path} is a private key: give the City's public dossier key "
+            "(dossier-public.pem), which anyone may hold"
+        )
+    try:
+        key = load_public_key(pem)
+    except KeyFileError:
+        raise click.ClickException(f"{path} is not a readable public key") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise click.ClickException(
+            f"{path} is the public sealing key (X25519, which seals the signatures), "
+            "not the dossier key (Ed25519, which signs the dossier): give "
+            "dossier-public.pem"
+        )
+    return key
 
 
 @dossier_cli.command("verify")
@@ -84,10 +117,7 @@ def dossier_verify(file: Path, public_key_file: Path | None):
     """Check a dossier's signature, hashes and Merkle root; name the first mismatch."""
 
     path = public_key_file or Path(current_app.config["DOSSIER_PUBLIC_KEY_FILE"])
-    try:
-        key = load_public_key(path.read_bytes())
-    except (OSError, KeyFileError):
-        raise click.ClickException(f"{path} is not a readable public key") from None
+    key = _dossier_public_key(path)
     try:
         summary = verify_dossier(file, key)
     except DossierMismatch as mismatch:

@@ -15,6 +15,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from petitions import dates
+
 FONT_FOLDER = Path("/usr/share/fonts/truetype/dejavu")
 
 FONTS = {
@@ -40,6 +42,64 @@ ACTIONS = {
     "decided": ("Décision du conseil communal", "Beslissing van de gemeenteraad"),
     "dossier-exported": ("Dossier certifié établi", "Gecertificeerd dossier opgemaakt"),
 }  # fmt: skip
+
+
+# The register's reasons for an invalid signature, in French and Dutch.
+REASONS = {
+    "not_registered": ("Pas inscrit au registre de la population", "Niet ingeschreven in het bevolkingsregister"),
+    "not_resident": ("N'habite pas la Ville", "Woont niet in de Stad"),
+    "under_age": ("N'a pas l'âge requis", "Niet oud genoeg"),
+    "duplicate": ("A signé deux fois", "Twee keer ondertekend"),
+    "unreadable": ("Données illisibles ou incomplètes", "Gegevens onleesbaar of onvolledig"),
+    "other": ("Autre motif", "Andere reden"),
+    "secretariat": ("Invalidée par le secrétariat avec un lot", "Ongeldig verklaard door het secretariaat met een reeks"),
+}  # fmt: skip
+
+
+def local_day(iso_instant: str) -> str:
+    """Return the Brussels day (YYYY-MM-DD) of an instant the manifest gives in UTC."""
+    return dates.legal_day(
+        datetime.fromisoformat(iso_instant), dates.zone()
+    ).isoformat()
+
+
+def title(manifest: dict) -> str:
+    """Return the document's title: the register number and the titles in both languages."""
+    initiative = manifest["initiative"]
+    number = initiative.get("register_number") or initiative["slug"]
+    titles = [
+        initiative["texts"][language]["title"]
+        for language in ("fr", "nl")
+        if initiative["texts"].get(language)
+    ]
+    return " – ".join([f"Initiative citoyenne / Burgerinitiatief {number}", *titles])
+
+
+def timeline_lines(timeline: list[dict]) -> list[str]:
+    """Return the timeline as the PDF prints it: Brussels day, action in both languages."""
+    lines = []
+    for entry in timeline:
+        french, dutch = ACTIONS.get(entry["action"], (entry["action"],) * 2)
+        line = f"{local_day(entry['at'])}  {french} / {dutch}"
+        if entry.get("reason"):
+            line += f" ({entry['reason']})"
+        lines.append(line)
+    return lines
+
+
+def count_rows(counts: dict) -> list[tuple[str, int]]:
+    """Return the counts as the PDF prints them, each reason in words."""
+    rows = [
+        ("Recueillies en ligne / Online ingezameld", counts["collected_online"]),
+        ("Recueillies sur papier / Op papier ingezameld", counts["collected_on_paper"]),
+        ("Confirmées / Bevestigd", counts["confirmed"]),
+        ("Valides / Geldig", counts["valid"]),
+        ("Non vérifiées / Niet gecontroleerd", counts["unchecked"]),
+    ]  # fmt: skip
+    for reason, number in sorted(counts["invalid"].items()):
+        french, dutch = REASONS.get(reason, (reason, reason))
+        rows.append((f"Non valides / Ongeldig : {french} / {dutch}", number))
+    return rows
 
 
 def certification(manifest: dict) -> tuple[str, str]:
@@ -102,7 +162,7 @@ def build_pdf(manifest: dict) -> bytes:
     """Return the dossier's PDF, made from its manifest."""
     initiative = manifest["initiative"]
     pdf = Document()
-    pdf.set_title(f"Initiative citoyenne / Burgerinitiatief {initiative['slug']}")
+    pdf.set_title(title(manifest))
     pdf.set_creation_date(datetime.fromisoformat(manifest["exported_at"]))
     pdf.add_page()
     _cover(pdf, manifest)
@@ -133,7 +193,7 @@ def _cover(pdf: Document, manifest: dict) -> None:
         ("Décision au plus tard le / Beslissing uiterlijk op", initiative.get("council_deadline") or "-"),
         ("Seuil / Drempel", str(initiative["threshold"])),
         ("Représentants / Vertegenwoordigers", ", ".join(initiative["representatives"]) or "-"),
-        ("Dossier établi le / Dossier opgemaakt op", manifest["exported_at"]),
+        ("Dossier établi le / Dossier opgemaakt op", local_day(manifest["exported_at"])),
     ]  # fmt: skip
     for label, value in facts:
         pdf.para(f"{label} : {value}")
@@ -141,28 +201,13 @@ def _cover(pdf: Document, manifest: dict) -> None:
 
 def _timeline(pdf: Document, timeline: list[dict]) -> None:
     pdf.heading("Chronologie / Tijdlijn")
-    for entry in timeline:
-        french, dutch = ACTIONS.get(entry["action"], (entry["action"],) * 2)
-        line = f"{entry['at'][:10]}  {french} / {dutch}"
-        if entry.get("reason"):
-            line += f" ({entry['reason']})"
+    for line in timeline_lines(timeline):
         pdf.para(line, size=9)
 
 
 def _counts(pdf: Document, counts: dict) -> None:
     pdf.heading("Signatures / Handtekeningen")
-    rows = [
-        ("Recueillies en ligne / Online ingezameld", counts["collected_online"]),
-        ("Recueillies sur papier / Op papier ingezameld", counts["collected_on_paper"]),
-        ("Confirmées / Bevestigd", counts["confirmed"]),
-        ("Valides / Geldig", counts["valid"]),
-        ("Non vérifiées / Niet gecontroleerd", counts["unchecked"]),
-    ]  # fmt: skip
-    rows += [
-        (f"Non valides / Ongeldig : {reason}", number)
-        for reason, number in sorted(counts["invalid"].items())
-    ]
-    for label, number in rows:
+    for label, number in count_rows(counts):
         pdf.para(f"{label} : {number}")
 
 

@@ -15,8 +15,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
+from petitions import spreadsheets
 from petitions.extensions import db
 from petitions.initiatives.labels import REASONS
 from petitions.initiatives.operations import TransitionRefused, record_verification
@@ -167,7 +169,10 @@ def read_verdicts(initiative: Initiative, data: bytes) -> VerdictFile:
             counted_signatures_query(initiative).with_only_columns(Signature.id)
         )
     )
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=spreadsheets.delimiter(text.split("\n", 1)[0]),
+    )
     try:
         for row in reader:
             if not row or (reader.line_num == 1 and _is_header(row)):
@@ -218,11 +223,13 @@ def apply_verdicts(
 
 def problem_message(problem: RowProblem) -> str:
     """Return what is wrong with a row of a verdict file, in the page's language."""
+    if problem.code == "column_count":
+        return ngettext(
+            "%(num)s column instead of 3 (reference, verdict, reason).",
+            "%(num)s columns instead of 3 (reference, verdict, reason).",
+            int(problem.value),
+        )
     messages = {
-        "column_count": _(
-            "%(count)s columns instead of 3 (reference, verdict, reason).",
-            count=problem.value,
-        ),
         "unknown_reference": _(
             "The reference “%(value)s” is not one of the counted signatures.",
             value=problem.value,

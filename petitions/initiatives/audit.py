@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from petitions.extensions import db
 from petitions.initiatives import chain
 from petitions.initiatives.chain import GENESIS
-from petitions.models import AuditEntry
+from petitions.models import AuditEntry, CountLogEntry
 
 
 def entry_digest(entry: AuditEntry) -> str:
@@ -70,15 +70,25 @@ def record(
     return entry
 
 
+def head() -> dict | None:
+    """Return the audit log's last entry as the count log publishes it (seq, hash)."""
+    last = db.session.scalar(
+        select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)
+    )
+    return {"seq": last.seq, "hash": last.hash} if last is not None else None
+
+
 @dataclass
 class ChainReport:
+    """What `audit verify` found: the entries, every problem, and the head now."""
+
     entries: int
-    broken_at: int | None = None
-    problem: str = ""
+    problems: list[str]
+    head: dict | None
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return not self.problems
 
 
 def _problem(seq: int, reason: str) -> str:
@@ -89,21 +99,74 @@ def _problem(seq: int, reason: str) -> str:
     return f"entry {seq} was altered"
 
 
+def _anchor_problems() -> list[str]:
+    """Compare the log with every head the count log published; list each mismatch."""
+    published = db.session.execute(
+        select(CountLogEntry.day, CountLogEntry.audit_head)
+        .where(CountLogEntry.audit_head.is_not(None))
+        .order_by(CountLogEntry.published_at, CountLogEntry.id)
+    ).all()
+    heads: dict[int, tuple[str, object]] = {}
+    for day, anchor in published:
+        heads.setdefault(int(anchor["seq"]), (anchor["hash"], day))
+    stored = dict(
+        db.session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).where(AuditEntry.seq.in_(heads))
+        ).all()
+    )
+    problems = []
+    for seq, (hash_, day) in sorted(heads.items()):
+        if seq not in stored:
+            problems.append(
+                f"entry {seq} is missing, yet the count log of {day} published it "
+                "as the head"
+            )
+        elif stored[seq] != hash_:
+            problems.append(
+                f"entry {seq} differs from the head the count log published on {day}"
+            )
+    return problems
+
+
 def verify_chain() -> ChainReport:
-    """Walk the log in order; report the first entry altered, removed or out of place."""
+    """Walk the log in order and compare it with the published heads; report every break."""
     found = chain.walk(
         db.session.scalars(select(AuditEntry).order_by(AuditEntry.seq)), entry_digest
     )
-    if found.broken_at is None:
-        return ChainReport(found.entries)
-    return ChainReport(
-        found.entries, found.broken_at, _problem(found.broken_at, found.reason)
+    problems = [_problem(seq, reason) for seq, reason in found.breaks]
+    return ChainReport(found.entries, problems + _anchor_problems(), head())
+
+
+class Timeline(list):
+    """An initiative's public entries that hold, and how many were left out."""
+
+    hidden: int = 0
+
+
+def _sound(entries: list[AuditEntry]) -> list[AuditEntry]:
+    # Each entry's own hash, and its link to the entry before it as stored now.
+    before = dict(
+        db.session.execute(
+            select(AuditEntry.seq, AuditEntry.hash).where(
+                AuditEntry.seq.in_([e.seq - 1 for e in entries])
+            )
+        ).all()
     )
+    before[0] = GENESIS
+    return [
+        e
+        for e in entries
+        if e.hash == entry_digest(e) and before.get(e.seq - 1) == e.prev_hash
+    ]
 
 
-def timeline(initiative) -> list[AuditEntry]:
-    """Return the public entries of an initiative, oldest first."""
-    return list(
+def timeline(initiative) -> Timeline:
+    """Return the public entries of an initiative that verify, oldest first.
+
+    An entry whose hash or link fails is not shown: ``hidden`` counts them, so that
+    the pages can say that some were left out.
+    """
+    entries = list(
         db.session.scalars(
             select(AuditEntry)
             .where(
@@ -112,3 +175,6 @@ def timeline(initiative) -> list[AuditEntry]:
             .order_by(AuditEntry.seq)
         )
     )
+    shown = Timeline(_sound(entries))
+    shown.hidden = len(entries) - len(shown)
+    return shown

@@ -42,15 +42,33 @@ def link_hash(fields: Mapping[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Walk:
-    """What walking a chain found: the entries read, and where and why it broke."""
+    """What walking a chain found: the entries read, and every link that broke."""
 
     entries: int
-    broken_at: int | None = None
-    reason: str = ""
+    breaks: tuple[tuple[int, str], ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return not self.breaks
+
+    @property
+    def broken_at(self) -> int | None:
+        """Return the seq of the first broken link, None if the chain holds."""
+        return self.breaks[0][0] if self.breaks else None
+
+    @property
+    def reason(self) -> str:
+        return self.breaks[0][1] if self.breaks else ""
+
+
+def _break(entry: Entry, expected_seq: int, prev_hash: str, digest) -> tuple | None:
+    if entry.seq != expected_seq:
+        return (expected_seq, MISSING)
+    if entry.prev_hash != prev_hash:
+        return (entry.seq, OUT_OF_PLACE)
+    if entry.hash != digest(entry):
+        return (entry.seq, ALTERED)
+    return None
 
 
 def walk(
@@ -58,23 +76,21 @@ def walk(
     digest: Callable[[Entry], str],
     check: Callable[[Entry], str | None] | None = None,
 ) -> Walk:
-    """Walk a log in seq order (1, 2, 3…) and stop at its first broken link.
+    """Walk a log in seq order (1, 2, 3…) and report every broken link.
 
     ``digest`` recomputes an entry's hash from its fields; ``check``, if given, adds a
     log's own condition once an entry's link holds: it returns the reason the entry
-    breaks the log, or None when the entry is sound.
+    breaks the log, or None when the entry is sound. After a break the walk goes on
+    from the entry as it stands, so that each later break is reported once, by itself.
     """
-    prev_hash, expected_seq, read = GENESIS, 1, 0
+    prev_hash, expected_seq, read, breaks = GENESIS, 1, 0, []
     for entry in entries:
         read += 1
-        if entry.seq != expected_seq:
-            return Walk(read, expected_seq, MISSING)
-        if entry.prev_hash != prev_hash:
-            return Walk(read, entry.seq, OUT_OF_PLACE)
-        if entry.hash != digest(entry):
-            return Walk(read, entry.seq, ALTERED)
-        reason = check(entry) if check is not None else None
-        if reason is not None:
-            return Walk(read, entry.seq, reason)
-        prev_hash, expected_seq = entry.hash, expected_seq + 1
-    return Walk(read)
+        found = _break(entry, expected_seq, prev_hash, digest)
+        if found is None and check is not None:
+            reason = check(entry)
+            found = (entry.seq, reason) if reason is not None else None
+        if found is not None:
+            breaks.append(found)
+        prev_hash, expected_seq = entry.hash, entry.seq + 1
+    return Walk(read, tuple(breaks))

@@ -20,6 +20,9 @@ What the changes hold, and why:
   existed have no ``invalidations``: read it as 0.
 - Expiries are not listed: the ``expire-pending-signatures`` job deletes signatures that
   were never confirmed, which never counted, so they cannot move the count.
+- ``audit_head`` is the audit log's last entry at publication (``seq``, ``hash``): once
+  published, deleting the audit log's last entries or rewriting it from one entry on
+  no longer goes unseen (`audit verify` compares the log with every head published).
 - ``verdicts`` are the register check's totals at publication (``valid``, ``invalid``):
   they do not change the confirmed count, they say how many of it were found valid.
 """
@@ -31,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from petitions import dates
 from petitions.extensions import db
-from petitions.initiatives import chain
+from petitions.initiatives import audit, chain
 from petitions.initiatives.chain import GENESIS
 from petitions.models import CountLogEntry, Initiative, InitiativeState, Signature
 from petitions.sealing.records import counted_leaves
@@ -50,8 +53,13 @@ STOPPED = (
 
 
 def entry_fields(slug: str, entry: CountLogEntry) -> dict:
-    """Return the published fields of an entry that its hash covers."""
-    return {
+    """Return the published fields of an entry that its hash covers.
+
+    Entries published before the audit head was anchored have no ``audit_head``: their
+    stored hashes cover the fields without it.
+    """
+    head = {"audit_head": entry.audit_head} if entry.audit_head is not None else {}
+    return head | {
         "initiative": slug,
         "seq": entry.seq,
         "day": entry.day.isoformat(),
@@ -155,6 +163,7 @@ def publish_entry(initiative: Initiative, now: datetime) -> CountLogEntry | None
         confirmed_count=initiative.confirmed_count(),
         root=merkle_root(counted_leaves(initiative)).hex(),
         changes=changes_since(initiative, last.published_at if last else None, now),
+        audit_head=audit.head(),
         prev_hash=last.hash if last else GENESIS,
     )
     entry.hash = entry_hash(initiative.slug, entry)

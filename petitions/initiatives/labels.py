@@ -122,3 +122,28 @@ REASON_LABELS = {
     # Not a register code: the secretariat's batch invalidation (models.BULK_REASON).
     "secretariat": _l("Invalidated by the secretariat with a batch"),
 }
+
+
+# The street register names each neighbourhood of the City in French (its statistical
+# "quartiers"); their official Dutch names, for Dutch pages. A name missing here
+# shows in French, marked as French.
+NEIGHBOURHOODS_NL = {
+    "Pentagone": "Vijfhoek",
+    "Laeken": "Laken",
+    "Haren": "Haren",
+    "Neder-Over-Heembeek": "Neder-Over-Heembeek",
+    "Louise": "Louiza",
+    "Quartier Nord": "Noordwijk",
+    "Quartier Nord-Est": "Noordoostwijk",
+    "Quartier européen": "Europese Wijk",
+    "Marolles": "Marollen",
+    "Sablon": "Zavel",
+    "Bruxelles-Centre": "Brussel-Centrum",
+}
+
+
+def neighbourhood_name(name: str, language: str) -> tuple[str, str]:
+    """Return a neighbourhood's name for a page in ``language``, and its own language."""
+    if language == "nl" and name in NEIGHBOURHOODS_NL:
+        return NEIGHBOURHOODS_NL[name], "nl"
+    return name, "fr"

@@ -257,6 +257,11 @@ def record_vote(
     require_state(initiative, S.verified, S.with_council)
     if vote_date > dates.day_of(now):
         raise TransitionRefused("vote_in_future")
+    # The council votes on a filed initiative: an earlier date is a typing slip.
+    if initiative.filed_at is not None and vote_date < dates.day_of(
+        initiative.filed_at
+    ):
+        raise TransitionRefused("vote_before_filing")
     initiative.vote_date = vote_date
     initiative.outcome = outcome
     initiative.minutes_url = minutes_url
@@ -275,12 +280,13 @@ def record_vote(
 
 
 def mail_decision_to_signatories(
-    initiative: Initiative, private_keys: list, now
+    initiative: Initiative, private_keys: list, now, actor: str
 ) -> int:
     """Send the council's decision to each signatory who asked for it, once.
 
     Their addresses are sealed to the secretariat: this needs its private key, given
-    for this one action (the CLI or the secretariat's page), never stored.
+    for this one action (the CLI or the secretariat's page), never stored. ``actor``
+    (the staff member, or "cli") is who opened them, in the audit log.
     """
     require_state(initiative, S.decided)
     if db.session.scalar(
@@ -303,5 +309,5 @@ def mail_decision_to_signatories(
                 initiative_id=initiative.id,
             )
             sent += 1
-    audit.record("secretariat", "decision-mailed", now, initiative, signatories=sent)
+    audit.record(actor, "decision-mailed", now, initiative, signatories=sent)
     return sent

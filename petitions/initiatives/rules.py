@@ -107,10 +107,11 @@ def due_reminder(deadline: date, today: date, offsets) -> tuple[str, date] | Non
     """Return the one reminder due today (kind, due day), or None.
 
     Before the deadline: the latest offset whose day has come (a sweep that missed an
-    earlier reminder sends only the current one). After it: one per overdue week.
+    earlier reminder sends only the current one). After it: one per overdue week, the
+    first the day after the deadline, then every 7 days exactly (days 1, 8, 15…).
     """
     if today > deadline:
-        week = (today - deadline).days // 7
+        week = ((today - deadline).days - 1) // 7
         return f"overdue-week-{week}", deadline + timedelta(days=1 + 7 * week)
     due = [(reminder_day(deadline, o), o) for o in offsets]
     passed = [(day, o) for day, o in due if day <= today]

@@ -136,6 +136,9 @@ def send_council_reminders(now: datetime) -> dict:
             initiative_id=initiative.id,
             kind=kind,
             deadline=initiative.council_deadline.isoformat(),
+            # Negative once the deadline has passed: the days late.
+            days_left=(initiative.council_deadline - today).days,
+            register_check=initiative.state is S.filed,
         )
         sent += 1
     return {"sent": sent}

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from petitions import clock
 from petitions.extensions import db
 from petitions.initiatives import statistics
-from petitions.initiatives.labels import INITIATOR_STATE_LABELS
+from petitions.initiatives.labels import INITIATOR_STATE_LABELS, neighbourhood_name
 from petitions.initiatives.operations import TransitionRefused
 from petitions.initiatives.rules import BEFORE_FILING
 from petitions.initiators import dashboard, operations
@@ -233,6 +233,7 @@ def manage(token: str):
         text=initiative.text(current_language()),
         state_label=INITIATOR_STATE_LABELS[initiative.state],
         neighbourhoods=statistics.neighbourhood_counts(initiative),
+        neighbourhood_name=neighbourhood_name,
         verdicts=statistics.verdict_counts(initiative),
         mails=statistics.sent_mails(initiative),
         can_withdraw=initiative.state in BEFORE_FILING,

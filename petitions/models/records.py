@@ -113,6 +113,9 @@ class CountLogEntry(db.Model):
     root: Mapped[str] = mapped_column(db.String(64))
     # What moved the count since the previous entry, so that anyone can reconcile it.
     changes: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    # The audit log's head at publication ({"seq", "hash"}): published outside the
+    # database, it lets anyone catch a rewritten or shortened audit log.
+    audit_head: Mapped[dict | None] = mapped_column(db.JSON(none_as_null=True))
     prev_hash: Mapped[str] = mapped_column(db.String(64))
     hash: Mapped[str] = mapped_column(db.String(64))
 

@@ -14,6 +14,7 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import InputRequired
 
+from petitions import spreadsheets
 from petitions.signing.forms import BirthDateField, SignatureForm
 from petitions.web.forms import text_field
 
@@ -81,11 +82,6 @@ class SheetRow:
     problems: list[str] = field(default_factory=list)
 
 
-def _delimiter(header_line: str) -> str:
-    # Spreadsheets set to French or Dutch save CSV with semicolons.
-    return ";" if header_line.count(";") > header_line.count(",") else ","
-
-
 def read_sheet_file(data: bytes) -> list[SheetRow]:
     """Read a CSV of paper signatures: one checked form per line, in file order.
 
@@ -96,7 +92,8 @@ def read_sheet_file(data: bytes) -> list[SheetRow]:
     except UnicodeDecodeError:
         raise SheetFileError("not_utf8") from None
     reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0])
+        io.StringIO(text, newline=""),
+        delimiter=spreadsheets.delimiter(text.split("\n", 1)[0]),
     )
     try:
         header = [name.strip().lower() for name in next(reader)]

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from petitions.cli_options import (
@@ -181,7 +182,7 @@ def register_check_export(slug: str, key_files: tuple[str, ...], out: Path):
         ) from None
     total = counted_total(initiative)
     # Who opened the signatories' data, and when: in the audit log (not public).
-    record("secretariat", "register-list-exported", parse_now(None), initiative)
+    record("cli", "register-list-exported", parse_now(None), initiative)
     db.session.commit()
     if str(out) == "-":
         click.get_text_stream("stdout").writelines(lines)
@@ -190,6 +191,37 @@ def register_check_export(slug: str, key_files: tuple[str, ...], out: Path):
         with open_private(out, "w", encoding="utf-8", newline="") as handle:
             handle.writelines(lines)
     click.echo(f"{total} signatures written", err=True)
+
+
+def _count(num: int, singular: str, plural: str) -> str:
+    return f"{num} {singular if num == 1 else plural}"
+
+
+def verdict_report(verdicts) -> list[str]:
+    """Return the web page's report of a verdict file that cannot be applied, as lines."""
+    lines = []
+    if verdicts.problems:
+        lines.append(
+            _count(len(verdicts.problems), "problem", "problems") + " in the file:"
+        )
+        # In English, as the rest of the command line (and outside any request).
+        with force_locale("en"):
+            lines += [
+                f"  {f'line {p.line}' if p.line else 'the whole file'}: "
+                + problem_message(p)
+                for p in verdicts.problems
+            ]
+    if verdicts.missing:
+        lines.append(
+            _count(
+                len(verdicts.missing),
+                "counted signature has",
+                "counted signatures have",
+            )
+            + " no verdict in the file:"
+        )
+        lines += [f"  {reference}" for reference in verdicts.missing]
+    return lines
 
 
 @register_check_cli.command("import")
@@ -209,18 +241,9 @@ def register_check_import(slug: str, file: Path, staff_email: str):
         raise click.ClickException(
             f"{slug} is {initiative.state.value}: the register check comes after filing"
         ) from None
-    for problem in verdicts.problems:
-        where = f"line {problem.line}" if problem.line else "file"
-        click.echo(f"{where}: {problem_message(problem)}", err=True)
-    if verdicts.missing:
-        shown = ", ".join(verdicts.missing[:20])
-        more = len(verdicts.missing) - 20
-        click.echo(
-            f"no verdict for {len(verdicts.missing)} counted signatures: {shown}"
-            + (f" and {more} more" if more > 0 else ""),
-            err=True,
-        )
     if not verdicts.ok:
+        for line in verdict_report(verdicts):
+            click.echo(line, err=True)
         raise click.ClickException("nothing applied: correct the file and import again")
     counts = apply_verdicts(initiative, staff, verdicts, parse_now(None))
     db.session.commit()

@@ -1,7 +1,7 @@
 """The secretariat's fraud view: an initiative's signatures per hour, mail domain and
 client network, the bursts flagged, and the invalidation of a batch with its reason."""
 
-from flask import redirect, render_template, url_for
+from flask import render_template
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
@@ -22,7 +22,7 @@ from petitions.secretariat.batches import (
     patterns,
 )
 from petitions.secretariat.forms import BatchInvalidationForm
-from petitions.secretariat.pages import bp, initiative_or_404, initiative_titles
+from petitions.secretariat.pages import bp, done, initiative_or_404, initiative_titles
 from petitions.secretariat.sessions import current_staff, requires_role
 
 
@@ -121,4 +121,4 @@ def fraud_invalidate(slug: str):
             status=status,
         )
     db.session.commit()
-    return redirect(url_for(".fraud", slug=slug), code=303)
+    return done("fraud", initiative, ".fraud")

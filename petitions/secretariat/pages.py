@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     abort,
+    flash,
+    redirect,
     render_template,
+    url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,9 +17,15 @@ from sqlalchemy import func, select
 
 from petitions import clock
 from petitions.dossier.export import EXPORTABLE
+from petitions.dossier.register_check import VERDICT_COLUMNS, VERDICTS
 from petitions.extensions import db
 from petitions.initiatives import audit
-from petitions.initiatives.labels import STAFF_STATE_LABELS, outcome_label
+from petitions.initiatives.labels import (
+    REASON_LABELS,
+    REASONS,
+    STAFF_STATE_LABELS,
+    outcome_label,
+)
 from petitions.initiatives.rules import (
     AWAITING_COUNCIL,
     ENDED_WITHOUT_DECISION,
@@ -102,6 +111,11 @@ def _staff_context():
         "logout_form": ButtonForm(formdata=None),
         "role_labels": ROLE_LABELS,
         "state_labels": STAFF_STATE_LABELS,
+        "reason_codes": REASONS,
+        "reason_labels": REASON_LABELS,
+        # The verdict file's technical names, which the import form explains.
+        "verdict_columns": VERDICT_COLUMNS,
+        "verdict_values": VERDICTS,
     }
 
 
@@ -179,12 +193,41 @@ def render_page(initiative: Initiative, forms=None, problem=None, status=200):
     return page, status
 
 
+def done(action: str, initiative: Initiative, endpoint: str = ".initiative"):
+    """Redirect after a successful action (PRG), with its success banner."""
+    flash(success_message(action))
+    return redirect(url_for(endpoint, slug=initiative.slug), code=303)
+
+
 def wrong_state(initiative: Initiative):
     message = _(
         "This action is not possible now: the initiative's state is “%(state)s”.",
         state=STAFF_STATE_LABELS[initiative.state],
     )
     return render_page(initiative, problem=message, status=409)
+
+
+def success_message(action: str) -> str:
+    """Return the banner shown after an action succeeded (the page it returns to)."""
+    return {
+        "review": _(
+            "The admissibility decision is recorded and published; the representatives are told by e-mail."
+        ),
+        "translation": _("The text is saved."),
+        "verification": _("The result of the verification is recorded."),
+        "meeting": _(
+            "The consultation meeting is scheduled; the representatives are told by e-mail."
+        ),
+        "agenda": _("The date of the council meeting is recorded."),
+        "vote": _("The council's vote is recorded and published."),
+        "verdicts": _("The register's verdicts are recorded."),
+        "decision_mail": _(
+            "The decision is on its way to the signatories who asked for it."
+        ),
+        "fraud": _(
+            "The batch is invalidated; the number of signatures and the reason are published."
+        ),
+    }[action]
 
 
 def refusal_messages() -> dict[str, tuple[str | None, str]]:
@@ -209,6 +252,16 @@ def refusal_messages() -> dict[str, tuple[str | None, str]]:
             _("Another decision took this register number just now. Please try again."),
         ),
         "vote_in_future": ("vote_date", _("The vote cannot be in the future.")),
+        "vote_before_filing": (
+            "vote_date",
+            _("The vote cannot come before the day the initiative was filed."),
+        ),
         "negative_count": ("valid", _("A count cannot be negative.")),
+        "more_than_received": (
+            "valid",
+            _(
+                "Valid and invalid signatures together cannot be more than the confirmed signatures received."
+            ),
+        ),
         "text_language": ("language", _("Please choose French or Dutch.")),
     }

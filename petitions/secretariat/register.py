@@ -8,12 +8,10 @@ from flask import (
     Response,
     abort,
     make_response,
-    redirect,
     render_template,
     request,
     send_file,
     stream_with_context,
-    url_for,
 )
 from flask_babel import gettext as _
 
@@ -40,6 +38,7 @@ from petitions.secretariat.forms import VerdictImportForm
 from petitions.secretariat.pages import (
     ACTIONS,
     bp,
+    done,
     initiative_or_404,
     initiative_titles,
     render_page,
@@ -155,7 +154,7 @@ def register_import(slug: str):
         return page, 400
     apply_verdicts(initiative, current_staff(), verdicts, clock.now())
     db.session.commit()
-    return redirect(url_for(".initiative", slug=initiative.slug), code=303)
+    return done("verdicts", initiative)
 
 
 @bp.post("/initiatives/<slug>/decision-mail")
@@ -164,7 +163,8 @@ def decision_mail(slug: str):
     """Send the council's decision to the signatories who asked for it, once."""
     initiative, form, keys = _with_keys(slug, "decision_mail")
     try:
-        mail_decision_to_signatories(initiative, keys, clock.now())
+        actor = staff_actor(current_staff())
+        mail_decision_to_signatories(initiative, keys, clock.now(), actor)
     except SealedDataError:
         db.session.rollback()
         return _key_does_not_open(initiative, "decision_mail", form)
@@ -175,7 +175,7 @@ def decision_mail(slug: str):
         message = _("The decision was already sent to the signatories: it goes once.")
         return _page_response(initiative, "decision_mail", form, 409, message)
     db.session.commit()
-    return redirect(url_for(".initiative", slug=initiative.slug), code=303)
+    return done("decision_mail", initiative)
 
 
 def _dossier_refused(initiative: Initiative, form, code: str):

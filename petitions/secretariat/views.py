@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from flask import redirect, render_template, url_for
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from petitions import clock
+from petitions.dossier.register_check import counted_total
 from petitions.extensions import db
 from petitions.initiatives.operations import (
     TextInput,
@@ -32,6 +33,7 @@ from petitions.secretariat.pages import (
     ACTIONS,
     DASHBOARD_GROUPS,
     bp,
+    done,
     initiative_or_404,
     initiative_titles,
     refusal_messages,
@@ -40,6 +42,7 @@ from petitions.secretariat.pages import (
 )
 from petitions.secretariat.sessions import current_staff, requires_role
 from petitions.secretariat.staff import ALL_ROLES
+from petitions.secretariat.week import this_week
 
 S = InitiativeState
 
@@ -79,7 +82,9 @@ def dashboard():
         }
         for key, title, states in DASHBOARD_GROUPS
     ]
-    return render_template("secretariat/dashboard.html", groups=groups)
+    return render_template(
+        "secretariat/dashboard.html", groups=groups, week=this_week(initiatives, now)
+    )
 
 
 @bp.get("/initiatives/<slug>")
@@ -112,7 +117,7 @@ def _perform(slug: str, name: str, operation):
         form[field].errors = [*form[field].errors, message]
         return render_page(initiative, forms={name: form}, status=400)
     db.session.commit()
-    return redirect(url_for(".initiative", slug=initiative.slug), code=303)
+    return done(name, initiative)
 
 
 @bp.post("/initiatives/<slug>/review")
@@ -144,6 +149,9 @@ def verification(slug: str):
     """Record the result of the check against the population register."""
 
     def operation(initiative, staff, form, now):
+        # Hand-typed counts: the register cannot judge more signatures than were sent.
+        if form.valid.data + form.invalid.data > counted_total(initiative):
+            raise TransitionRefused("more_than_received")
         record_verification(initiative, staff, form.valid.data, form.invalid.data, now)
 
     return _perform(slug, "verification", operation)

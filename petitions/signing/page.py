@@ -19,6 +19,7 @@ def render_initiative(initiative: Initiative, form=None, code_form=None, status=
     if form is None:
         form = SignatureForm(language=current_language())
     summary = initiative_summary(initiative, initiative.confirmed_count(), now)
+    timeline = audit.timeline(initiative)
     return (
         render_template(
             "public/initiative.html",
@@ -26,7 +27,8 @@ def render_initiative(initiative: Initiative, form=None, code_form=None, status=
             code_form=code_form or CodeForm(),
             open_for_signing=is_open_for_signing(initiative, now),
             state_label=PUBLIC_STATE_LABELS.get(initiative.state, ""),
-            timeline=[timeline_item(e) for e in audit.timeline(initiative)],
+            timeline=[timeline_item(e) for e in timeline],
+            timeline_hidden=timeline.hidden,
             outcome_label=outcome_label,
             **council_status(initiative, now),
             **summary,

@@ -195,7 +195,7 @@ def _lifecycle_initiative(site: Site, state: str, title_suffix: str):
     initiative_operations.record_vote(
         initiative,
         president,
-        date(2027, 3, 9),
+        date(2027, 3, 10),
         Outcome.adopted,
         "https://www.bruxelles.be/conseil-communal",
         now,
@@ -345,3 +345,22 @@ def open_context(site, browser, staff_states):
     yield open_
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_initiative(site):
+    """Return a builder of a new initiative in ``state`` for a journey that changes it
+    (the shared ones stay as every page test expects them)."""
+    names = iter(range(2030, 2100))
+
+    def build(state: str) -> str:
+        with site.app.app_context():
+            # The staff rows were made in a session since closed.
+            site.staff_rows = {
+                role: db.session.merge(row) for role, row in site.staff_rows.items()
+            }
+            slug = _lifecycle_initiative(site, state, f"({next(names)})").slug
+            db.session.remove()
+        return slug
+
+    return build

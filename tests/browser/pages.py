@@ -203,3 +203,26 @@ def fraud_with_errors(page, site):
 
 PAGES["secretariat-fraud-errors"] = ("secretariat", fraud_with_errors)
 PAGES["viewer-forbidden"] = ("viewer", forbidden_page)
+
+
+AXE_RUN = """async () => {
+  const results = await axe.run(document, {runOnly: {type: 'tag',
+    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' '))}));
+}"""
+
+
+def axe_violations(page, name: str) -> list[str]:
+    """Run axe-core on the page; return one readable line per violation."""
+    # Evaluated, not added as a <script>: the content policy refuses inline scripts.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    return [
+        f"{name}: {v['id']} ({v['impact']}) {v['help']} -> {', '.join(v['nodes'])}"
+        for v in page.evaluate(AXE_RUN)
+    ]
+
+
+def screenshot(page, name: str, language: str, width: int) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width}.png", full_page=True)

@@ -7,14 +7,8 @@ widths under test-output/screenshots/ (look at them: axe does not see everything
 
 import pytest
 
-from .pages import AXE, PAGES, SCREENSHOTS
+from .pages import PAGES, axe_violations, screenshot
 
-AXE_RUN = """async () => {
-  const results = await axe.run(document, {runOnly: {type: 'tag',
-    values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-  return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map(n => n.target.join(' '))}));
-}"""
 # Elements wider than the phone's viewport, to name the culprit when a page overflows.
 TOO_WIDE = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
@@ -30,21 +24,6 @@ SCREENSHOT_PAGES = {
     "dashboard-file",
     "secretariat-initiative-filed",
 }
-
-
-def axe_violations(page, name: str) -> list[str]:
-    """Run axe-core on the page; return one readable line per violation."""
-    # Evaluated, not added as a <script>: the content policy refuses inline scripts.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    return [
-        f"{name}: {v['id']} ({v['impact']}) {v['help']} -> {', '.join(v['nodes'])}"
-        for v in page.evaluate(AXE_RUN)
-    ]
-
-
-def screenshot(page, name: str, language: str, width: int) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width}.png", full_page=True)
 
 
 @pytest.mark.parametrize("language", ["fr", "nl"])
