@@ -113,6 +113,29 @@ def test_a_repeat_while_pending_sends_a_new_link_to_the_address_typed_each_time(
     assert count() == 1
 
 
+def test_a_typo_in_the_address_is_fixed_by_signing_again_with_the_right_one(
+    client, make_initiative, sign, mailbox
+):
+    """The e-mail typo: the newest attempt wins, the page shows where it wrote."""
+    initiative = make_initiative()
+    sign(initiative, email="marie.janssens@exmaple.be")
+    answer = sign(initiative, email="marie.janssens@example.be")
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "m***@e***.be" in page
+    typo, right = mailbox()
+    assert (typo["To"], right["To"]) == (
+        "marie.janssens@exmaple.be",
+        "marie.janssens@example.be",
+    )
+    older = client.get(confirmation_link(typo))
+    assert older.status_code == 409
+    assert "A newer confirmation link was sent" in older.get_data(as_text=True)
+    confirmed = confirm(client, confirmation_link(right))
+    assert "Thank you, your signature counts" in confirmed.get_data(as_text=True)
+    assert initiative.confirmed_count() == 1
+    assert mailbox()[-1]["To"] == "marie.janssens@example.be"
+
+
 def test_the_email_limit_counts_different_people_per_address(
     make_initiative, sign, mailbox
 ):
