@@ -305,3 +305,32 @@ def test_the_ixelles_stretch_of_a_split_street_is_refused(make_initiative, sign)
 def test_the_signature_keeps_the_neighbourhood_of_its_street(make_initiative, sign):
     sign(make_initiative(), street="Avenue Louise", house_number="250", postcode="1050")
     assert db.session.scalar(select(Signature.neighbourhood)) == "Louise"
+
+
+def test_the_count_has_a_sign_button_and_the_privacy_summary_three_lines(
+    client, make_initiative
+):
+    """On a phone the form comes after the whole text: one step to it from the count."""
+    initiative = make_initiative()
+    page = client.get(f"/initiatives/{initiative.slug}").get_data(as_text=True)
+    button = page.index('href="#sign-panel"')
+    assert page.index("confirmed signatures of") < button < page.index("Texte FR")
+    assert 'id="sign-panel"' in page
+    start = page.index('class="privacy-summary"')
+    summary = page[start : page.index("</section>", start)]
+    assert summary.count("<li>") == 3
+    assert 'href="/privacy"' in summary
+    assert "deleted after 7 days" in summary
+
+
+def test_the_error_summary_takes_focus_and_says_the_message_only(
+    client, make_initiative, sign
+):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    page = sign(make_initiative(), surname="").get_data(as_text=True)
+    start = page.index('class="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert "autofocus" in summary.split(">")[0]
+    assert '<a href="#surname">Veuillez indiquer votre nom.</a>' in summary
+    # French typography: a space before the colon.
+    assert "<title>Erreur\u00a0: " in page

@@ -24,7 +24,10 @@ def switched_language() -> str | None:
     """Return the language chosen by re-posting a form's answer, if it was."""
     if request.method != "POST":
         return None
-    chosen = request.form.get(SWITCH_FIELD)
+    try:
+        chosen = request.form.get(SWITCH_FIELD)
+    except HTTPException:
+        return None
     return chosen if chosen in current_app.config["LANGUAGES"] else None
 
 
@@ -67,6 +70,10 @@ def answers_a_post_only_route() -> bool:
     lost): it re-posts the form instead.
     """
     if request.method != "POST":
+        return False
+    try:
+        request.form  # noqa: B018 - a body too large to read has nothing to re-post
+    except HTTPException:
         return False
     adapter = current_app.url_map.bind("", url_scheme=request.scheme)
     try:

@@ -1,0 +1,133 @@
+"""A new resident's journeys, on a phone and a desktop, in French and Dutch: no dead end.
+
+Each journey is photographed under test-output/screenshots/journeys/ (look at them).
+"""
+
+import pytest
+
+from ..support import CONFIRM_LINK
+from .pages import SCREENSHOTS, submit
+
+PHONE = {"width": 390, "height": 844}
+FOLDER = SCREENSHOTS / "journeys"
+
+
+def photograph(page, name: str) -> None:
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=FOLDER / f"{name}.png")
+
+
+def in_view(page, selector: str) -> bool:
+    """Say whether the element is wholly inside the viewport."""
+    return page.evaluate(
+        """s => { const r = document.querySelector(s).getBoundingClientRect();
+                  return r.top >= 0 && r.bottom <= innerHeight; }""",
+        selector,
+    )
+
+
+def fill_sign_form(page, email: str, surname: str = "Lemaire") -> None:
+    page.fill("#surname", surname)
+    page.fill("#first_names", "Sophie")
+    page.fill("#birth_date", "1985-06-15")
+    page.fill("#street", "Rue Haute")
+    page.fill("#house_number", "120")
+    page.fill("#postcode", "1000")
+    page.fill("#email", email)
+    page.check("#consent")
+
+
+def test_an_email_typo_is_fixed_by_signing_again(site, open_context):
+    slug = site.slugs["collecting"]
+    page = open_context("fr", width=PHONE["width"]).new_page()
+    for n, address in enumerate(
+        ("sophie.lemaire@exmaple.be", "sophie.lemaire@example.be")
+    ):
+        page.goto(f"/initiatives/{slug}")
+        fill_sign_form(page, address)
+        submit(page, "form[action$='/sign']")
+        assert "s***@e***.be" in page.inner_text("main")
+        photograph(page, f"typo-check-email-{n}")
+    (typo,) = site.mails_to("sophie.lemaire@exmaple.be")
+    (right,) = site.mails_to("sophie.lemaire@example.be")
+    old_link = CONFIRM_LINK.search(typo.get_body(("plain",)).get_content()).group(0)
+    assert page.goto(old_link).status == 409
+    photograph(page, "typo-old-link")
+    page.goto(CONFIRM_LINK.search(right.get_body(("plain",)).get_content()).group(0))
+    submit(page, "main form")
+    assert page.locator("main .receipt-code").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "other", "name"), [("fr", "nl", "Nederlands"), ("nl", "fr", "Français")]
+)
+def test_switching_language_after_an_error_keeps_what_was_typed(
+    site, open_context, start, other, name
+):
+    page = open_context(start).new_page()
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    page.fill("#surname", "Lemaire")
+    page.fill("#postcode", "10OO")
+    submit(page, "form[action$='/sign']", 400)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name=name).click()
+    assert navigation.value.status == 400
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.input_value("#surname") == "Lemaire"
+    assert page.input_value("#postcode") == "10OO"
+    photograph(page, f"language-switch-sign-{start}-{other}")
+    # The code form too: the code typed stays.
+    page.fill("#code", "K7QM-3XPA")
+    submit(page, "form[action$='/code']", 400)
+    with page.expect_navigation():
+        page.get_by_role(
+            "button", name={"fr": "Français", "nl": "Nederlands"}[start]
+        ).click()
+    assert page.locator("html").get_attribute("lang") == start
+    assert page.input_value("#code") == "K7QM-3XPA"
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_on_a_phone_the_sign_button_near_the_count_jumps_to_the_form(
+    site, open_context, language
+):
+    context = open_context(language, width=PHONE["width"])
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    assert in_view(page, "#go-to-sign")
+    photograph(page, f"sign-button-{language}")
+    page.locator(".privacy-summary").screenshot(path=FOLDER / f"privacy-{language}.png")
+    # Three short lines and the link to the full notice (it was 900 px before).
+    assert page.locator(".privacy-summary").bounding_box()["height"] < 330
+    page.click("#go-to-sign")
+    page.wait_for_url("**#sign-panel")
+    assert in_view(page, "#sign-title") and in_view(page, "#surname")
+    photograph(page, f"sign-button-jumped-{language}")
+
+
+@pytest.mark.parametrize(("language", "width"), [("fr", 390), ("nl", 1280)])
+def test_the_error_summary_is_focused_and_its_links_keep_the_label_in_view(
+    site, open_context, language, width
+):
+    page = open_context(language, width=width).new_page()
+    if width == PHONE["width"]:
+        page.set_viewport_size(PHONE)
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    page.fill("#surname", "Lemaire")
+    submit(page, "form[action$='/sign']", 400)
+    assert page.evaluate("document.activeElement.matches('.error-summary')")
+    photograph(page, f"error-summary-{language}-{width}")
+    links = page.locator(".error-summary a")
+    first = links.first
+    target = first.get_attribute("href")
+    # The link says the message only: the field's own error, word for word.
+    assert first.inner_text() == page.inner_text(f"{target}-error").strip()
+    first.click()
+    assert page.evaluate("document.activeElement.id") == target[1:]
+    assert in_view(page, f"label[for={target[1:]}]") and in_view(
+        page, f"{target}-error"
+    )
+    photograph(page, f"error-summary-jumped-{language}-{width}")
+    if language == "fr":
+        assert page.title().startswith("Erreur\u00a0: ")
