@@ -29,7 +29,9 @@ def in_view(page, selector: str) -> bool:
 def fill_sign_form(page, email: str, surname: str = "Lemaire") -> None:
     page.fill("#surname", surname)
     page.fill("#first_names", "Sophie")
-    page.fill("#birth_date", "1985-06-15")
+    page.fill("#birth_date", "15")
+    page.fill("#birth_date-month", "6")
+    page.fill("#birth_date-year", "1985")
     page.fill("#street", "Rue Haute")
     page.fill("#house_number", "120")
     page.fill("#postcode", "1000")
@@ -131,3 +133,26 @@ def test_the_error_summary_is_focused_and_its_links_keep_the_label_in_view(
     photograph(page, f"error-summary-jumped-{language}-{width}")
     if language == "fr":
         assert page.title().startswith("Erreur\u00a0: ")
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_on_a_phone_the_date_of_birth_is_typed_in_three_fields(
+    site, open_context, language
+):
+    page = open_context(language, width=PHONE["width"]).new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    assert page.locator("input[type=date]").count() == 0
+    for selector, typed in (
+        ("#birth_date", "15"),
+        ("#birth_date-month", "6"),
+        ("#birth_date-year", "1985"),
+    ):
+        page.click(selector)
+        page.keyboard.type(typed)
+        assert page.input_value(selector) == typed
+    names = page.locator(".date-input label").all_inner_texts()
+    assert len(names) == 3 and all(names)
+    page.locator(".date-input").screenshot(
+        path=FOLDER / f"date-of-birth-{language}.png"
+    )

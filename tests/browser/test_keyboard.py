@@ -17,11 +17,8 @@ FOCUS_STATE = """() => {
     type: e.getAttribute('type') || '',
     visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 &&
       rect.top < innerHeight && style.visibility !== 'hidden',
-    // A date input moves focus through its own day, month, year and calendar-button
-    // parts, which the browser rings itself; the input matches :focus in the first three.
-    focused: e.matches(':focus-visible') || e.type === 'date',
-    outline: (parseFloat(style.outlineWidth) > 0 && style.outlineStyle !== 'none') ||
-      (e.type === 'date' && !e.matches(':focus')),
+    focused: e.matches(':focus-visible'),
+    outline: parseFloat(style.outlineWidth) > 0 && style.outlineStyle !== 'none',
     shadow: style.boxShadow !== 'none',
   };
 }"""
@@ -63,9 +60,10 @@ def test_a_resident_signs_and_confirms_with_the_keyboard_only(site, open_context
     for field_id, text in (
         ("surname", "Clavier"),
         ("first_names", "Karel"),
-        # Digits for the date input's parts, in the order of the browser's locale:
-        # 2 March or 3 February 1979, a valid date of birth either way.
-        ("birth_date", "02031979"),
+        # The date of birth: day, month and year, each in its own field.
+        ("birth_date", "2"),
+        ("birth_date-month", "3"),
+        ("birth_date-year", "1979"),
         ("street", "Hoogstraat"),
         ("house_number", "12"),
         ("postcode", "1000"),
