@@ -246,3 +246,14 @@ def test_a_date_of_birth_missing_a_part_or_unreal_is_refused_and_kept(
 
 def test_a_date_of_birth_in_single_digits_signs(sign, make_initiative):
     assert sign(make_initiative(), birth_date="1985-6-5").status_code == 303
+
+
+def test_a_number_typed_into_the_street_is_asked_for_in_its_own_field(
+    sign, make_initiative
+):
+    response = sign(make_initiative(), street="Rue Haute 120", house_number="")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Please put the house number in its own field." in page
+    assert 'value="Rue Haute 120"' in page
+    assert nothing_stored()

@@ -281,6 +281,10 @@ def test_the_initiative_page_shows_the_text_counts_and_the_privacy_notice_before
         ("Avenue Louise", "250", "1050"),
         ("Louizalaan", "54A", "1050"),
         ("Avenue Franklin Roosevelt", "50", "1050"),
+        ("Av. Louise", "250", "1050"),
+        ("Bd Anspach", "10", "1000"),
+        ("Chée de Vilvorde", "10", "1020"),
+        ("Hoogstr.", "120", "1000"),
     ],
 )
 def test_city_addresses_are_accepted_in_either_language_case_and_accents(

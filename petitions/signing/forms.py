@@ -24,7 +24,7 @@ from petitions.web.forms import (
     text_field,
     with_parse_message,
 )
-from verification.eligibility import is_box, is_house_number
+from verification.eligibility import has_house_number, is_box, is_house_number
 from verification.identity import name_problem
 
 _POSTCODE = re.compile(r"^[0-9]{4}$")
@@ -159,6 +159,10 @@ class SignatureForm(FlaskForm):
 
     def validate_first_names(self, field):
         _check_name(field)
+
+    def validate_street(self, field):
+        if field.data and has_house_number(field.data):
+            raise ValidationError(_l("Please put the house number in its own field."))
 
     def validate_house_number(self, field):
         if field.data and not is_house_number(field.data):

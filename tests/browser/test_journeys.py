@@ -156,3 +156,24 @@ def test_on_a_phone_the_date_of_birth_is_typed_in_three_fields(
     page.locator(".date-input").screenshot(
         path=FOLDER / f"date-of-birth-{language}.png"
     )
+
+
+def test_a_number_in_the_street_is_asked_for_and_an_abbreviation_signs(
+    site, open_context
+):
+    page = open_context("nl", width=PHONE["width"]).new_page()
+    page.set_viewport_size(PHONE)
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    fill_sign_form(page, "adres.afkorting@example.be", surname="Afkorting")
+    page.fill("#street", "Hoogstraat 120")
+    page.fill("#house_number", "")
+    submit(page, "form[action$='/sign']", 400)
+    assert "Vul het huisnummer in zijn eigen veld in." in page.inner_text(
+        "#street-error"
+    )
+    photograph(page, "street-number-nl")
+    page.fill("#street", "Hoogstr.")
+    page.fill("#house_number", "120")
+    page.check("#consent")
+    submit(page, "form[action$='/sign']")
+    assert page.url.endswith("/check-your-email")
