@@ -3,13 +3,17 @@
 Each journey is photographed under test-output/screenshots/journeys/ (look at them).
 """
 
+import re
+
 import pytest
 
-from ..support import CONFIRM_LINK
+from ..support import CONFIRM_LINK, RECEIPT_CODE
 from .pages import SCREENSHOTS, submit
 
 PHONE = {"width": 390, "height": 844}
 FOLDER = SCREENSHOTS / "journeys"
+CONFIRM_CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
+RECEIPT_LINK = re.compile(r"http://\S+/receipt#code=\S+")
 
 
 def photograph(page, name: str) -> None:
@@ -177,3 +181,37 @@ def test_a_number_in_the_street_is_asked_for_and_an_abbreviation_signs(
     page.check("#consent")
     submit(page, "form[action$='/sign']")
     assert page.url.endswith("/check-your-email")
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+def test_after_confirming_the_count_the_next_steps_and_the_receipt_link(
+    site, open_context, language
+):
+    from urllib.parse import urlsplit
+
+    page = open_context(language, width=PHONE["width"]).new_page()
+    page.set_viewport_size(PHONE)
+    address, link = site.confirmation_link()
+    mail = site.mails_to(address)[-1].get_body(("plain",)).get_content()
+    code = CONFIRM_CODE.search(mail).group(1)
+    page.goto(link)
+    submit(page, "main form")
+    assert page.locator("#next-title").count() == 1
+    assert page.locator(".progress-label").count() == 1
+    assert page.locator("#share-title").count() == 1
+    page.screenshot(path=FOLDER / f"confirmed-{language}.png", full_page=True)
+    # The code of the confirming mail, typed again: it already counts, never "not valid".
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    page.fill("#code", code)
+    submit(page, "form[action$='/code']")
+    assert page.locator("main .receipt-code").count() == 0
+    photograph(page, f"code-again-{language}")
+    # The receipt mail's link opens the receipt page with the code filled in.
+    receipt_mail = site.mails_to(address)[-1].get_body(("plain",)).get_content()
+    url = RECEIPT_LINK.search(receipt_mail).group(0)
+    page.goto(url.replace(site.base_url, ""))
+    receipt = RECEIPT_CODE.search(receipt_mail).group(1)
+    assert page.input_value("#code") == receipt
+    assert urlsplit(page.url).fragment == ""
+    submit(page, "main form")
+    photograph(page, f"receipt-from-mail-{language}")
