@@ -120,6 +120,11 @@ def register_template_helpers(app) -> None:
             "current_language": current_language(),
         }
 
+    @app.template_filter("in_days")
+    def _in_days(seconds):
+        # A link's lifetime is configured in seconds; people read it in whole days.
+        return int(seconds) // 86400
+
     @app.template_filter("number")
     def _number(value):
         return format_number(value)
