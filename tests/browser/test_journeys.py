@@ -215,3 +215,25 @@ def test_after_confirming_the_count_the_next_steps_and_the_receipt_link(
     assert urlsplit(page.url).fragment == ""
     submit(page, "main form")
     photograph(page, f"receipt-from-mail-{language}")
+
+
+def test_a_signature_found_not_valid_shows_one_message_on_its_receipt(
+    site, open_context
+):
+    from petitions.extensions import db
+    from petitions.models import Signature
+
+    receipt = site.confirm(site.slugs["collecting"])
+    with site.app.app_context():
+        signature = db.session.query(Signature).order_by(Signature.id.desc()).first()
+        signature.verdict, signature.verdict_reason = "invalid", "not_resident"
+        db.session.commit()
+    page = open_context("nl").new_page()
+    page.goto(f"/initiatives/{site.slugs['collecting']}/receipt")
+    page.fill("#code", receipt)
+    submit(page, "main form")
+    answer = page.inner_text("#answer-title + p")
+    assert "Deze handtekening telt niet mee." in answer
+    assert "niet geldig" in answer
+    assert "telt één keer" not in page.inner_text("main")
+    photograph(page, "receipt-not-valid-nl")
