@@ -14,7 +14,7 @@ FOCUS_STATE = """() => {
   const style = getComputedStyle(e);
   return {
     id: e.id, tag: e.tagName.toLowerCase(), href: e.getAttribute('href') || '',
-    type: e.getAttribute('type') || '',
+    type: e.getAttribute('type') || '', text: (e.textContent || '').trim().slice(0, 40),
     visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 &&
       rect.top < innerHeight && style.visibility !== 'hidden',
     focused: e.matches(':focus-visible'),
@@ -106,3 +106,42 @@ def test_form_errors_are_announced_and_linked_to_their_fields(site, open_context
         described = field.get_attribute("aria-describedby").split()
         messages = [page.locator(f"#{i}") for i in described]
         assert any("error-message" in m.get_attribute("class") for m in messages)
+
+
+def test_on_a_phone_the_keyboard_jumps_from_the_count_to_the_form(site, open_context):
+    page = open_context("fr", width=390).new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    tab_to(page, lambda s: s["id"] == "go-to-sign")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#sign-panel")
+    # Next: the privacy notice's link, then the form's first field.
+    state = tab_to(page, lambda s: s["id"] == "surname", limit=3)
+    assert state["visible"]
+
+
+def test_with_the_keyboard_an_error_is_fixed_from_the_summary_and_the_language_switched(
+    site, open_context
+):
+    page = open_context("nl").new_page()
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    fill(page, "surname", "Toetsenbord")
+    tab_to(page, lambda s: s["tag"] == "button" and s["type"] == "submit")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The summary has the focus on load; the next Tab is its first link.
+    assert page.evaluate("document.activeElement.matches('.error-summary')")
+    link = press(page, "Tab")
+    assert link["href"] == "#first_names"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "first_names"
+    page.keyboard.type("Karel")
+    # The language switch, by keyboard, keeps what was sent and what was typed since.
+    tab_to(
+        page, lambda s: s["tag"] == "button" and "Fran" in s["text"], key="Shift+Tab"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.input_value("#surname") == "Toetsenbord"
+    assert page.input_value("#first_names") == "Karel"
