@@ -43,7 +43,9 @@ def person(n: int, **overrides) -> dict:
     return {
         "surname": "Invented" + letters,
         "first_names": "Person",
-        "birth_date": "1980-01-01",
+        "birth_date-day": "1",
+        "birth_date-month": "1",
+        "birth_date-year": "1980",
         "street": "Rue Haute",
         "house_number": "120",
         "box": "",

@@ -110,7 +110,7 @@ local function sign_request()
   local body = "csrf_token=" .. encode(csrf)
     .. "&surname=Banc" .. family
     .. "&first_names=Marie+" .. given
-    .. "&birth_date=1980-01-01&street=Rue+Haute&house_number=10&box=&postcode=1000"
+    .. "&birth_date-day=1&birth_date-month=1&birth_date-year=1980&street=Rue+Haute&house_number=10&box=&postcode=1000"
     .. "&email=s" .. family .. "." .. given .. "%40example.be"
     .. "&language=fr&consent=y"
   return wrk.format("POST", SIGN_PATH, post_headers, body)

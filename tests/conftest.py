@@ -432,6 +432,9 @@ def make_signature(app, clock):
             signature.envelope_receipt = envelopes.close(
                 signature, envelopes.RECEIPT, normalise_code(receipt), address
             )
+            # The code that confirmed keeps its hash: typed again, it says "counts".
+            if state is SignatureState.confirmed:
+                signature.code_hash = code_hash(key, new_code())
         if state is SignatureState.withdrawn:
             signature.withdrawn_at = at
             for column in (

@@ -89,12 +89,28 @@ def csrf_token(client, path: str) -> str:
     return match.group(1)
 
 
+SIGNATORY_BIRTH_DATE = "1985-06-15"
+
+
+def date_parts(text: str) -> dict:
+    """Return the sign form's day, month and year inputs of a date written YYYY-MM-DD.
+
+    Anything else goes into the day as typed, the month and year left empty.
+    """
+    pieces = text.split("-")
+    year, month, day = pieces if len(pieces) == 3 else ("", "", text)
+    return {"birth_date-day": day, "birth_date-month": month, "birth_date-year": year}
+
+
 def signatory(**overrides) -> dict:
-    """Return a valid sign form for a resident of the City."""
+    """Return a valid sign form for a resident of the City.
+
+    ``birth_date`` is given as YYYY-MM-DD; the form has its day, month and year.
+    """
     values = {
         "surname": "Janssens",
         "first_names": "Marie",
-        "birth_date": "1985-06-15",
+        "birth_date": SIGNATORY_BIRTH_DATE,
         "street": "Rue Haute",
         "house_number": "120",
         "box": "",
@@ -104,6 +120,9 @@ def signatory(**overrides) -> dict:
         "consent": "y",
     }
     values.update(overrides)
+    born = values.pop("birth_date")
+    # A day, month or year given itself wins over the one of ``birth_date``.
+    values = {**(date_parts(born) if born is not None else {}), **values}
     return {k: v for k, v in values.items() if v is not None}
 
 
@@ -118,7 +137,9 @@ def sign_directly(initiative, now, **overrides) -> None:
     details = SignatoryDetails(
         **{k: values.get(k, "") for k in SignatoryDetails.__dataclass_fields__}
     )
-    details.birth_date = date.fromisoformat(values["birth_date"])
+    details.birth_date = date.fromisoformat(
+        overrides.get("birth_date") or SIGNATORY_BIRTH_DATE
+    )
     details.notify_decision = bool(values.get("notify_decision"))
     submit_signature(initiative, details, now)
     db.session.commit()

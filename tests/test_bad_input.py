@@ -207,3 +207,53 @@ def test_a_count_beyond_the_citys_population_is_refused(
     assert response.status_code == 400
     assert "Un nombre ne peut pas dépasser 1000000" in response.get_data(as_text=True)
     assert table_counts() == before
+
+
+def test_the_date_of_birth_is_three_labelled_fields_not_a_calendar(
+    client, make_initiative
+):
+    """A phone's date picker opens on today's month and swallows typing."""
+    page = client.get(f"/initiatives/{make_initiative().slug}").get_data(as_text=True)
+    assert 'type="date"' not in page
+    group = page[page.index('class="field date-input') : page.index("</fieldset>")]
+    assert "<legend>Date of birth</legend>" in group
+    for part, label in (("day", "Day"), ("month", "Month"), ("year", "Year")):
+        assert f'name="birth_date-{part}"' in group
+        assert f">{label}</label>" in group
+    assert group.count('inputmode="numeric"') == 3
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        ({"birth_date-month": ""}, "Please enter a real date of birth"),
+        ({"birth_date-day": "31", "birth_date-month": "2"}, "a real date of birth"),
+        ({"birth_date-day": "١٥"}, "a real date of birth"),  # Arabic-Indic digits
+        ({"birth_date-year": "85"}, "Please check the year"),
+    ],
+)
+def test_a_date_of_birth_missing_a_part_or_unreal_is_refused_and_kept(
+    sign, make_initiative, parts, message
+):
+    response = sign(make_initiative(), **parts)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    for name, value in parts.items():
+        assert f'name="{name}" value="{value}"' in page
+    assert nothing_stored()
+
+
+def test_a_date_of_birth_in_single_digits_signs(sign, make_initiative):
+    assert sign(make_initiative(), birth_date="1985-6-5").status_code == 303
+
+
+def test_a_number_typed_into_the_street_is_asked_for_in_its_own_field(
+    sign, make_initiative
+):
+    response = sign(make_initiative(), street="Rue Haute 120", house_number="")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Please put the house number in its own field." in page
+    assert 'value="Rue Haute 120"' in page
+    assert nothing_stored()

@@ -19,7 +19,7 @@ from petitions.secretariat.batches import patterns
 from petitions.secretariat.rules import flagged_batches
 from verification.identity import network_hash
 
-from .support import csrf_token
+from .support import csrf_token, signatory
 
 NET_A, NET_B = "a" * 64, "b" * 64
 
@@ -106,16 +106,7 @@ def test_signing_online_keeps_the_keyed_network_and_the_domain_never_the_address
     initiative = make_initiative()
     path = f"/initiatives/{initiative.slug}"
     data = {
-        "surname": "Janssens",
-        "first_names": "Marie",
-        "birth_date": "1985-06-15",
-        "street": "Rue Haute",
-        "house_number": "120",
-        "box": "",
-        "postcode": "1000",
-        "email": "Marie.Janssens@Example.BE",
-        "language": "fr",
-        "consent": "y",
+        **signatory(email="Marie.Janssens@Example.BE"),
         "csrf_token": csrf_token(client, path),
     }
     client.post(f"{path}/sign", data=data, environ_base={"REMOTE_ADDR": "203.0.113.77"})

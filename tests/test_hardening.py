@@ -102,12 +102,15 @@ def test_every_page_loads_from_this_site_only_and_is_not_sniffed(
 def test_pages_and_templates_hold_no_inline_script_or_style():
     # The content policy refuses inline script and style: a page with one would break
     # silently in the browser. E-mails are not pages (mail readers need inline style).
+    # A script file of the site's own (<script src=...>) is allowed: it only ever adds
+    # to a page that works without it.
     offenders = []
     for template in sorted((ROOT / "templates").rglob("*.html")):
         if "email" in template.relative_to(ROOT / "templates").parts:
             continue
         text = template.read_text(encoding="utf-8")
-        if re.search(r"<script|<style|\sstyle=|\son[a-z]+=|javascript:", text):
+        inline = re.sub(r'<script src="[^"]+" defer></script>', "", text)
+        if re.search(r"<script|<style|\sstyle=|\son[a-z]+=|javascript:", inline):
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
 

@@ -217,7 +217,9 @@ def test_the_public_forms_refuse_hostile_input(
         {
             "surname": NAMES,
             "first_names": NAMES,
-            "birth_date": STRICT,
+            "birth_date-day": STRICT,
+            "birth_date-month": STRICT,
+            "birth_date-year": STRICT,
             "street": STRICT,
             "house_number": STRICT,
             "box": BOX,
@@ -357,7 +359,12 @@ def test_the_secretariat_forms_refuse_hostile_input(
     collecting = make_initiative()
     paper = f"/secretariat/initiatives/{collecting.slug}/paper"
     row = {
-        **{k: v for k, v in signatory().items() if k not in ("language", "consent")},
+        **{
+            k: v
+            for k, v in signatory(birth_date=None).items()
+            if k not in ("language", "consent")
+        },
+        "birth_date": "1985-06-15",
         "email": "",
         "signed_on": "2027-03-01",
     }

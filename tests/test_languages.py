@@ -1,5 +1,7 @@
 """French and Dutch complete, English as a third; the user's choice is remembered."""
 
+import html
+import re
 from pathlib import Path
 
 import flask_babel
@@ -7,8 +9,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from werkzeug.datastructures import MultiDict
 
-from .support import body_text, confirmation_link
+from .support import body_text, confirmation_link, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {
@@ -108,3 +111,56 @@ def test_a_french_signatory_gets_french_mail(make_initiative, sign, mailbox):
     (message,) = mailbox()
     assert "Des bancs sur la Grand-Place" in message["Subject"]
     assert "Ville de Bruxelles" in body_text(message)
+
+
+LANGUAGE_SWITCH = re.compile(
+    r'<form method="post" action="([^"]+)" id="language-switch">(.*?)</form>'
+)
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def switch_after_post(client, page: str, code: str):
+    """Press a language of a form's answer as a browser would: re-post its fields."""
+    action, fields = LANGUAGE_SWITCH.search(page).groups()
+    data = [(name, html.unescape(value)) for name, value in HIDDEN.findall(fields)]
+    flask_babel.refresh()  # the test's one app context keeps the last locale
+    return client.post(action, data=MultiDict([*data, ("switch_language", code)]))
+
+
+def test_switching_language_after_a_sign_form_error_keeps_what_was_typed(
+    client, make_initiative, sign
+):
+    initiative = make_initiative()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    answer = sign(initiative, postcode="10OO", first_names="Marie-Ève")
+    assert answer.status_code == 400
+    switched = switch_after_post(client, answer.get_data(as_text=True), "nl")
+    assert switched.status_code == 400
+    page = switched.get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert "Een postcode bestaat uit vier cijfers" in page
+    assert 'value="10OO"' in page and 'value="Marie-Ève"' in page
+    assert 'value="marie.janssens@example.be"' in page
+    # The choice is remembered for the next pages.
+    flask_babel.refresh()
+    assert '<html lang="nl">' in client.get("/").get_data(as_text=True)
+
+
+def test_switching_language_after_a_wrong_code_keeps_the_code(client, make_initiative):
+    initiative = make_initiative()
+    path = f"/initiatives/{initiative.slug}"
+    answer = client.post(
+        f"{path}/code",
+        data={"csrf_token": csrf_token(client, path), "code": "K7QM-3XPA"},
+    )
+    assert answer.status_code == 400
+    switched = switch_after_post(client, answer.get_data(as_text=True), "fr")
+    assert switched.status_code == 400
+    page = switched.get_data(as_text=True)
+    assert '<html lang="fr">' in page and 'value="K7QM-3XPA"' in page
+
+
+def test_a_page_that_can_be_fetched_again_keeps_its_language_link(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert 'id="language-switch"' not in page
+    assert 'href="/language/nl?next=/privacy' in page

@@ -121,7 +121,7 @@ def test_a_counted_signature_is_said_counted_in_any_case_and_spacing(
     ("verdict", "reason", "expected"),
     [
         ("valid", None, "found this signature valid."),
-        ("invalid", "under_age", "not valid: Under age."),
+        ("invalid", "under_age", "found it not valid: Under age."),
     ],
 )
 def test_the_register_verdict_is_shown_without_personal_data(
@@ -133,6 +133,21 @@ def test_the_register_verdict_is_shown_without_personal_data(
     signature.verdict, signature.verdict_reason = verdict, reason
     db.session.commit()
     assert expected in check(client, initiative, code).text
+
+
+def test_a_signature_found_not_valid_has_one_message_on_its_receipt(
+    client, make_initiative, signed
+):
+    initiative = make_initiative()
+    (code,) = signed(initiative)
+    signature = db.session.scalar(select(Signature))
+    signature.verdict, signature.verdict_reason = "invalid", "not_resident"
+    db.session.commit()
+    text = check(client, initiative, code).text
+    assert "This signature does not count." in text
+    assert "the register check found it not valid: " in text
+    assert "Your signature is counted." not in text
+    assert "counts once" not in text
 
 
 def proof_on_page(text: str) -> tuple[int, int, list[bytes], bytes]:

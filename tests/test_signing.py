@@ -113,6 +113,29 @@ def test_a_repeat_while_pending_sends_a_new_link_to_the_address_typed_each_time(
     assert count() == 1
 
 
+def test_a_typo_in_the_address_is_fixed_by_signing_again_with_the_right_one(
+    client, make_initiative, sign, mailbox
+):
+    """The e-mail typo: the newest attempt wins, the page shows where it wrote."""
+    initiative = make_initiative()
+    sign(initiative, email="marie.janssens@exmaple.be")
+    answer = sign(initiative, email="marie.janssens@example.be")
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "m***@e***.be" in page
+    typo, right = mailbox()
+    assert (typo["To"], right["To"]) == (
+        "marie.janssens@exmaple.be",
+        "marie.janssens@example.be",
+    )
+    older = client.get(confirmation_link(typo))
+    assert older.status_code == 409
+    assert "A newer confirmation link was sent" in older.get_data(as_text=True)
+    confirmed = confirm(client, confirmation_link(right))
+    assert "Thank you, your signature counts" in confirmed.get_data(as_text=True)
+    assert initiative.confirmed_count() == 1
+    assert mailbox()[-1]["To"] == "marie.janssens@example.be"
+
+
 def test_the_email_limit_counts_different_people_per_address(
     make_initiative, sign, mailbox
 ):
@@ -258,6 +281,10 @@ def test_the_initiative_page_shows_the_text_counts_and_the_privacy_notice_before
         ("Avenue Louise", "250", "1050"),
         ("Louizalaan", "54A", "1050"),
         ("Avenue Franklin Roosevelt", "50", "1050"),
+        ("Av. Louise", "250", "1050"),
+        ("Bd Anspach", "10", "1000"),
+        ("Chée de Vilvorde", "10", "1020"),
+        ("Hoogstr.", "120", "1000"),
     ],
 )
 def test_city_addresses_are_accepted_in_either_language_case_and_accents(
@@ -282,3 +309,32 @@ def test_the_ixelles_stretch_of_a_split_street_is_refused(make_initiative, sign)
 def test_the_signature_keeps_the_neighbourhood_of_its_street(make_initiative, sign):
     sign(make_initiative(), street="Avenue Louise", house_number="250", postcode="1050")
     assert db.session.scalar(select(Signature.neighbourhood)) == "Louise"
+
+
+def test_the_count_has_a_sign_button_and_the_privacy_summary_three_lines(
+    client, make_initiative
+):
+    """On a phone the form comes after the whole text: one step to it from the count."""
+    initiative = make_initiative()
+    page = client.get(f"/initiatives/{initiative.slug}").get_data(as_text=True)
+    button = page.index('href="#sign-panel"')
+    assert page.index("confirmed signatures of") < button < page.index("Texte FR")
+    assert 'id="sign-panel"' in page
+    start = page.index('class="privacy-summary"')
+    summary = page[start : page.index("</section>", start)]
+    assert summary.count("<li>") == 3
+    assert 'href="/privacy"' in summary
+    assert "deleted after 7 days" in summary
+
+
+def test_the_error_summary_takes_focus_and_says_the_message_only(
+    client, make_initiative, sign
+):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    page = sign(make_initiative(), surname="").get_data(as_text=True)
+    start = page.index('class="error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert "autofocus" in summary.split(">")[0]
+    assert '<a href="#surname">Veuillez indiquer votre nom.</a>' in summary
+    # French typography: a space before the colon.
+    assert "<title>Erreur\u00a0: " in page

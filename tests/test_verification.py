@@ -9,6 +9,7 @@ from verification.eligibility import (
     StreetSegment,
     age_on,
     check_age,
+    has_house_number,
     house_number_value,
     resolve_address,
     street_key,
@@ -136,6 +137,40 @@ def test_an_unknown_street_is_refused():
 
 def test_street_names_match_in_any_case_and_without_accents():
     assert street_key("RUE DE L'EVEQUE") == street_key("Rue de l’Évêque")
+
+
+@pytest.mark.parametrize(
+    ("typed", "registered"),
+    [
+        ("Av. Louise", "Avenue Louise"),
+        ("Bd Anspach", "Boulevard Anspach"),
+        ("Bld. Anspach", "Boulevard Anspach"),
+        ("Pl. du Jeu de Balle", "Place du Jeu de Balle"),
+        ("Chée de Vilvorde", "Chaussée de Vilvorde"),
+        ("Hoogstr.", "Hoogstraat"),
+        ("Anspachln.", "Anspachlaan"),
+        ("Anspach Ln.", "Anspachlaan"),
+        ("Vilvoordsestwg", "Vilvoordsesteenweg"),
+        ("Vossenpl.", "Vossenplein"),
+    ],
+)
+def test_the_usual_street_abbreviations_read_as_their_words(typed, registered):
+    assert street_key(typed) == street_key(registered)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("Rue Haute 120", True),
+        ("120, rue Haute", True),
+        ("Rue Haute 12A", True),
+        ("Rue Haute 12 bte 3", True),
+        ("Rue du 11 Novembre", False),
+        ("Rue Haute", False),
+    ],
+)
+def test_a_number_typed_at_an_end_of_the_street_is_seen(typed, number):
+    assert has_house_number(typed) is number
 
 
 def service():

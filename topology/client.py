@@ -125,7 +125,9 @@ def person(number: int) -> dict:
     return {
         "surname": f"Topo{name}",
         "first_names": "Alex",
-        "birth_date": "1980-01-01",
+        "birth_date-day": "1",
+        "birth_date-month": "1",
+        "birth_date-year": "1980",
         "street": "Rue Haute",
         "house_number": "10",
         "box": "",

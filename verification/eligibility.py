@@ -31,9 +31,52 @@ def check_age(birth_date: date, day: date, minimum: int) -> None:
         raise EligibilityError("too_young")
 
 
+# The usual abbreviations, folded (no full stop, no accent): a French street's first
+# word, the end of a Dutch street's last word.
+_FRENCH_WORDS = {
+    "av": "avenue",
+    "ave": "avenue",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "boul": "boulevard",
+    "pl": "place",
+    "chee": "chaussee",
+    "ch": "chaussee",
+    "sq": "square",
+    "r": "rue",
+}
+_DUTCH_ENDINGS = (
+    ("str", "straat"),
+    ("ln", "laan"),
+    ("stwg", "steenweg"),
+    ("pl", "plein"),
+)
+# A number at the start or the end of what was typed as the street.
+_NUMBER_AT_AN_END = re.compile(r"^\W*\d|\d\w{0,3}\W*$|\d+\W*(bte|bus|boite|box)\b")
+
+
 def street_key(name: str) -> str:
-    """Return the comparable form of a street name in either language."""
-    return fold(name)
+    """Return the comparable form of a street name in either language.
+
+    The usual abbreviations read as their words: "Av. Louise" is "Avenue Louise",
+    "Chée d'Ixelles" is "Chaussée d'Ixelles", "Hoogstr." is "Hoogstraat".
+    """
+    words = fold(name).split(" ")
+    if len(words) > 1 and words[0] in _FRENCH_WORDS:
+        words[0] = _FRENCH_WORDS[words[0]]
+    if len(words) > 1 and words[-1] in dict(_DUTCH_ENDINGS):
+        words[-2:] = [words[-2] + words[-1]]  # "Louiza ln." is "Louizalaan"
+    last = words[-1]
+    for short, full in _DUTCH_ENDINGS:
+        if last.endswith(short) and len(last) > len(short) + 2:
+            words[-1] = last[: -len(short)] + full
+            break
+    return " ".join(words)
+
+
+def has_house_number(street: str) -> bool:
+    """Say whether a number was typed at an end of the street (it has its own field)."""
+    return bool(_NUMBER_AT_AN_END.search(fold(street)))
 
 
 @dataclass(frozen=True)

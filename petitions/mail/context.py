@@ -61,6 +61,9 @@ def _initiative_context(context: dict, initiative: Initiative, language: str) ->
 
 
 def _links(context: dict, message, now: datetime) -> None:
+    if message.template == "signature-confirmed":
+        # In the fragment, which no server sees: the receipt page fills its field.
+        context["receipt_url"] += "#code=" + context["receipt_code"]
     if message.template == "confirm-signature":
         token = confirmation_token(context["signature_id"], context["code"], now)
         context["confirm_url"] = public_url("signing.confirm", token=token)

@@ -46,6 +46,12 @@ class PaperSignatureForm(SignatureForm):
     email = text_field(
         _l("E-mail address (optional)"), 254, autocomplete="off", type="email"
     )
+    # A sheet's date of birth is one cell, typed as it is written on the paper.
+    birth_date = BirthDateField(
+        _l("Date of birth"),
+        format=DATE_FORMATS,
+        validators=[InputRequired(_l("Please enter your date of birth."))],
+    )
     signed_on = BirthDateField(
         _l("Signed on"),
         format=DATE_FORMATS,

@@ -1,17 +1,19 @@
 """The sign form and the confirmation code form."""
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     RadioField,
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
+    StopValidation,
     ValidationError,
 )
 
@@ -22,10 +24,11 @@ from petitions.web.forms import (
     text_field,
     with_parse_message,
 )
-from verification.eligibility import is_box, is_house_number
+from verification.eligibility import has_house_number, is_box, is_house_number
 from verification.identity import name_problem
 
 _POSTCODE = re.compile(r"^[0-9]{4}$")
+_DIGITS = re.compile(r"^[0-9]{1,4}$")
 
 NAME_MESSAGES = {
     "characters": _l(
@@ -42,6 +45,61 @@ BirthDateField = with_parse_message(
     DateField, _l("Please enter a real date, for example 1990-12-31.")
 )
 
+DATE_PARTS = ("day", "month", "year")
+
+
+class DateOfBirthField(Field):
+    """A date typed as day, month and year in three inputs (the GOV.UK pattern).
+
+    Not the browser's date picker: on a phone it opens on today's month, decades from
+    a date of birth, and swallows what is typed. The inputs are named ``<name>-day``,
+    ``<name>-month`` and ``<name>-year``; ``data`` is the date, or None.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.parts = dict.fromkeys(DATE_PARTS, "")
+
+    def part_name(self, part: str) -> str:
+        return f"{self.name}-{part}"
+
+    def part_id(self, part: str) -> str:
+        # The day takes the field's own id: the error summary's link lands on it.
+        return self.id if part == "day" else f"{self.id}-{part}"
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        self.data = data if isinstance(data, date) else None
+        if self.data is not None:
+            self.parts = {
+                "day": str(self.data.day),
+                "month": str(self.data.month),
+                "year": str(self.data.year),
+            }
+        if formdata is None:
+            return
+        self.parts = {
+            part: formdata.get(self.part_name(part), "").strip()[:4]
+            for part in DATE_PARTS
+        }
+        self.raw_data = list(self.parts.values())
+        try:
+            day, month, year = (int(_digits(self.parts[p])) for p in DATE_PARTS)
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+
+    def pre_validate(self, form):
+        if not any(self.parts.values()):
+            raise StopValidation(_l("Please enter your date of birth."))
+        if self.data is None:
+            raise StopValidation(
+                _l(
+                    "Please enter a real date of birth: day, month and year in digits, "
+                    "for example 15 6 1985."
+                )
+            )
+
 
 class SignatureForm(FlaskForm):
     website = honeypot_field()
@@ -54,12 +112,7 @@ class SignatureForm(FlaskForm):
         _l("Please enter your first names."),
         autocomplete="given-name",
     )
-    birth_date = BirthDateField(
-        _l("Date of birth"),
-        format=["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"],
-        validators=[InputRequired(_l("Please enter your date of birth."))],
-        render_kw={"autocomplete": "bday"},
-    )
+    birth_date = DateOfBirthField(_l("Date of birth"))
     street = text_field(
         _l("Street"), 120, _l("Please enter your street."), autocomplete="address-line1"
     )
@@ -107,6 +160,10 @@ class SignatureForm(FlaskForm):
     def validate_first_names(self, field):
         _check_name(field)
 
+    def validate_street(self, field):
+        if field.data and has_house_number(field.data):
+            raise ValidationError(_l("Please put the house number in its own field."))
+
     def validate_house_number(self, field):
         if field.data and not is_house_number(field.data):
             raise ValidationError(
@@ -130,6 +187,13 @@ class SignatureForm(FlaskForm):
     def validate_email(self, field):
         if field.data:
             field.data = normalised_email(field.data)
+
+
+def _digits(text: str) -> str:
+    """Return ``text`` if it is 1 to 4 ASCII digits; raise ValueError otherwise."""
+    if not _DIGITS.match(text):
+        raise ValueError(text)
+    return text
 
 
 def _check_name(field) -> None:

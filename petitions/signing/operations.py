@@ -320,9 +320,9 @@ def confirm_signature(signature_id: int, code: str, now: datetime) -> Confirmati
     signature.envelope_receipt = close(
         signature, RECEIPT, codes.normalise_code(receipt), address
     )
-    # The identity's envelope stays: a repeat brings the identity, which opens it.
+    # The identity's envelope stays: a repeat brings the identity, which opens it. The
+    # code's hash stays too: typed again, the code answers that the signature counts.
     signature.envelope_code = None
-    signature.code_hash = None
     enqueue(
         "signature-confirmed",
         signature.language,
@@ -344,9 +344,12 @@ def is_superseded(signature: Signature, code: str) -> bool:
 
 
 def _tell_counted_address(initiative, signature: Signature, code: str, now) -> None:
-    """Tell a counted signature's address that a repeat was confirmed in its name."""
+    """Tell a counted signature's address that a repeat was confirmed in its name.
+
+    Only a repeat's code has an envelope; the code that confirmed has none left.
+    """
     envelope = signature.envelope_code
-    signature.code_hash = signature.envelope_code = None
+    signature.envelope_code = None
     if envelope is not None and may_tell_counted_address(
         signature.repeat_notice_at, now
     ):

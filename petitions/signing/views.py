@@ -35,6 +35,7 @@ from petitions.web.tokens import (
     CONFIRM_SIGNATURE,
     LinkProblem,
     read_confirmation_token,
+    read_expired_confirmation_token,
 )
 from verification.addresses import masked_address
 from verification.eligibility import EligibilityError
@@ -146,10 +147,29 @@ def _newer_link_sent(initiative: Initiative):
     )
 
 
+def _read_link(token: str, now) -> tuple[int, str]:
+    """Return (signature id, code) of a link; a too old one that a newer attempt
+    replaced answers that a newer one was sent, not only that it is too old."""
+    try:
+        return read_confirmation_token(token, now)
+    except LinkProblem:
+        older = read_expired_confirmation_token(token, now)
+        signature = db.session.get(Signature, older[0]) if older else None
+        if signature is not None and is_superseded(signature, older[1]):
+            raise NewerLinkSent(signature) from None
+        raise
+
+
+@bp.errorhandler(NewerLinkSent)
+def _newer_link_of_an_old_link(refusal: NewerLinkSent):
+    signature = refusal.args[0]
+    return _newer_link_sent(db.session.get(Initiative, signature.initiative_id))
+
+
 @bp.get("/confirm/<token>")
 def confirm(token: str):
     """Show the one-button page; opening the link alone confirms nothing."""
-    signature_id, code = read_confirmation_token(token, clock.now())
+    signature_id, code = _read_link(token, clock.now())
     signature = db.session.get(Signature, signature_id)
     if signature is None or signature.state is SignatureState.withdrawn:
         raise LinkProblem(CONFIRM_SIGNATURE, expired=True, status=410)
@@ -168,7 +188,7 @@ def confirm_post(token: str):
     if not form.validate():
         raise LinkProblem(CONFIRM_SIGNATURE, expired=False)
     now = clock.now()
-    signature_id, code = read_confirmation_token(token, now)
+    signature_id, code = _read_link(token, now)
     try:
         confirmation = confirm_signature(signature_id, code, now)
     except SignatureGone:

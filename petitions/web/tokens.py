@@ -75,13 +75,38 @@ def read_confirmation_token(token: str, now) -> tuple[int, str]:
         payload = service.loads(
             token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
         )
-        secret = payload.get("s")
-        if not isinstance(secret, str):
-            raise TokenInvalid("no secret in token")
-        number, _, code = service.decrypt(secret).partition(":")
-        if not number.isdigit() or not code:
-            raise TokenInvalid("malformed secret")
-        return int(number), code
+        return _confirmation_secret(service, payload)
+
+
+def _confirmation_secret(service: TokenService, payload: dict) -> tuple[int, str]:
+    secret = payload.get("s")
+    if not isinstance(secret, str):
+        raise TokenInvalid("no secret in token")
+    number, _, code = service.decrypt(secret).partition(":")
+    if not number.isdigit() or not code:
+        raise TokenInvalid("malformed secret")
+    return int(number), code
+
+
+def read_expired_confirmation_token(token: str, now) -> tuple[int, str] | None:
+    """Return (signature id, code) of an authentic confirmation token that is too old.
+
+    None for any other token. An old link can then still say that a newer one was
+    sent, rather than only that it is too old.
+    """
+    service = token_service(CONFIRM_SIGNATURE)
+    try:
+        service.loads(
+            token, max_age=current_app.config["CONFIRMATION_MAX_AGE"], now=now
+        )
+    except TokenExpired as expired:
+        try:
+            return _confirmation_secret(service, expired.payload)
+        except TokenInvalid:
+            return None
+    except TokenInvalid:
+        return None
+    return None
 
 
 def _int_field(payload: dict, key: str) -> int:

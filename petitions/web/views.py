@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, redirect, request
 
-from petitions.web.languages import language_cookie
+from petitions.web.languages import remember_language
 from petitions.web.urls import local_path
 
 bp = Blueprint("i18n", __name__)
@@ -13,12 +13,5 @@ def switch(code: str):
     """Remember the chosen language and go back to the page the user was on."""
     response = redirect(local_path(request.args.get("next")) or "/")
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            language_cookie(),
-            code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            httponly=True,
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-        )
+        remember_language(response, code)
     return response

@@ -15,14 +15,11 @@ FOCUS_STATE = """() => {
   const style = getComputedStyle(e);
   return {
     id: e.id, tag: e.tagName.toLowerCase(), href: e.getAttribute('href') || '',
-    type: e.getAttribute('type') || '',
+    type: e.getAttribute('type') || '', text: (e.textContent || '').trim().slice(0, 40),
     visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 &&
       rect.top < innerHeight && style.visibility !== 'hidden',
-    // A date input moves focus through its own day, month, year and calendar-button
-    // parts, which the browser rings itself; the input matches :focus in the first three.
-    focused: e.matches(':focus-visible') || e.type === 'date',
-    outline: (parseFloat(style.outlineWidth) > 0 && style.outlineStyle !== 'none') ||
-      (e.type === 'date' && !e.matches(':focus')),
+    focused: e.matches(':focus-visible'),
+    outline: parseFloat(style.outlineWidth) > 0 && style.outlineStyle !== 'none',
     shadow: style.boxShadow !== 'none',
   };
 }"""
@@ -64,9 +61,10 @@ def test_a_resident_signs_and_confirms_with_the_keyboard_only(site, open_context
     for field_id, text in (
         ("surname", "Clavier"),
         ("first_names", "Karel"),
-        # Digits for the date input's parts, in the order of the browser's locale:
-        # 2 March or 3 February 1979, a valid date of birth either way.
-        ("birth_date", "02031979"),
+        # The date of birth: day, month and year, each in its own field.
+        ("birth_date", "2"),
+        ("birth_date-month", "3"),
+        ("birth_date-year", "1979"),
         ("street", "Hoogstraat"),
         ("house_number", "12"),
         ("postcode", "1000"),
@@ -205,3 +203,42 @@ def test_an_initiator_starts_submits_and_files_with_the_keyboard_only(
     assert "Votre initiative est déposée auprès du conseil" in page.inner_text("main")
     photograph(page, "5-filed")
     assert site.mails_to(address)[-1]["Subject"].startswith("Déposée au conseil")
+
+
+def test_on_a_phone_the_keyboard_jumps_from_the_count_to_the_form(site, open_context):
+    page = open_context("fr", width=390).new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    tab_to(page, lambda s: s["id"] == "go-to-sign")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#sign-panel")
+    # Next: the privacy notice's link, then the form's first field.
+    state = tab_to(page, lambda s: s["id"] == "surname", limit=3)
+    assert state["visible"]
+
+
+def test_with_the_keyboard_an_error_is_fixed_from_the_summary_and_the_language_switched(
+    site, open_context
+):
+    page = open_context("nl").new_page()
+    page.goto(f"/initiatives/{site.slugs['collecting']}")
+    fill(page, "surname", "Toetsenbord")
+    tab_to(page, lambda s: s["tag"] == "button" and s["type"] == "submit")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The summary has the focus on load; the next Tab is its first link.
+    assert page.evaluate("document.activeElement.matches('.error-summary')")
+    link = press(page, "Tab")
+    assert link["href"] == "#first_names"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "first_names"
+    page.keyboard.type("Karel")
+    # The language switch, by keyboard, keeps what was sent and what was typed since.
+    tab_to(
+        page, lambda s: s["tag"] == "button" and "Fran" in s["text"], key="Shift+Tab"
+    )
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.input_value("#surname") == "Toetsenbord"
+    assert page.input_value("#first_names") == "Karel"

@@ -10,7 +10,9 @@ def test_signing_and_confirming_work_without_javascript(site, open_context):
     for field_id, text in (
         ("surname", "Zonder"),
         ("first_names", "Script"),
-        ("birth_date", "1990-01-02"),
+        ("birth_date", "2"),  # the day
+        ("birth_date-month", "1"),
+        ("birth_date-year", "1990"),
         ("street", "Rue Haute"),
         ("house_number", "5"),
         ("postcode", "1000"),
