@@ -78,14 +78,16 @@ def test_two_scheduler_processes_started_together_never_share_a_job(app, databas
             time.sleep(0.5)
     finally:
         # The first to stop releases its leases and the other may take them over
-        # before its own signal lands: only runs begun while both lived are compared.
+        # before its own signal lands: only runs over while both lived are compared.
+        # (Not the runs begun: a run's start is read before it waits for SQLite's write
+        # lock, and it may get the lease only once the other process let it go.)
         stopping = datetime.now(UTC)
         for process in processes:
             process.send_signal(signal.SIGTERM)
         errors = [p.communicate(timeout=20)[1].decode() for p in processes]
     assert all(p.returncode == 0 for p in processes), errors
     runs = db.session.scalars(
-        select(JobRun).where(JobRun.started_at < stopping).order_by(JobRun.started_at)
+        select(JobRun).where(JobRun.finished_at < stopping).order_by(JobRun.started_at)
     ).all()
     for name in SCHEDULE:
         mine = [r for r in runs if r.name == name]
