@@ -1,13 +1,18 @@
 """Keyboard only, focus always visible: from the home page to a confirmed signature,
-and from the home page to an initiative started, submitted and filed."""
+from the home page to an initiative started, submitted and filed, and the
+secretariat's sign-in, review and register check."""
 
 import re
+from datetime import timedelta
 
-from ..support import CONFIRM_LINK, RECEIPT_CODE
-from .pages import SCREENSHOTS, submit
+import pyotp
+
+from ..support import CONFIRM_LINK, RECEIPT_CODE, STAFF_PASSWORD
+from .pages import SCREENSHOTS, axe_violations, submit
 
 # The focused element: is it on screen, and does it show a focus ring the unfocused
-# element does not (an outline or a box shadow that :focus-visible adds)?
+# element does not (an outline or a box shadow that :focus-visible adds; a date field,
+# whose inner day or month holds the focus in Chromium, shows it on :focus-within)?
 FOCUS_STATE = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
@@ -18,7 +23,7 @@ FOCUS_STATE = """() => {
     type: e.getAttribute('type') || '', text: (e.textContent || '').trim().slice(0, 40),
     visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 &&
       rect.top < innerHeight && style.visibility !== 'hidden',
-    focused: e.matches(':focus-visible'),
+    focused: e.matches(':focus-visible, :is([type=date], [type=datetime-local]):focus-within'),
     outline: parseFloat(style.outlineWidth) > 0 && style.outlineStyle !== 'none',
     shadow: style.boxShadow !== 'none',
   };
@@ -242,3 +247,99 @@ def test_with_the_keyboard_an_error_is_fixed_from_the_summary_and_the_language_s
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.input_value("#surname") == "Toetsenbord"
     assert page.input_value("#first_names") == "Karel"
+
+
+class SecretariatRun:
+    """Axe at 0 on each page the run reaches; a screenshot of each step, taken with
+    the focus on the control about to be pressed (look at its ring)."""
+
+    def __init__(self, page):
+        self.page, self.step = page, 0
+
+    def arrived(self, name: str) -> None:
+        assert axe_violations(self.page, f"secretariat keyboard: {name}") == []
+
+    def photograph(self) -> None:
+        self.step += 1
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"secretariat-keyboard-{self.step}.png"
+        self.page.screenshot(path=path)
+
+    def press_enter(self, url_glob: str, name: str) -> None:
+        self.photograph()
+        press_enter_and_wait(self.page, url_glob)
+        self.arrived(name)
+
+
+def answer_yes(page, field_id: str) -> None:
+    """Tab into a yes/no group (its first radio, yes) and tick it with Space."""
+    tab_to(page, lambda s: s["id"] == f"{field_id}-0", limit=120)
+    page.keyboard.press("Space")
+    assert page.is_checked(f"#{field_id}-0")
+
+
+def submit_button(text: str):
+    return lambda s: (
+        s["tag"] == "button" and s["type"] == "submit" and text in s["text"]
+    )
+
+
+def test_the_secretariat_signs_in_reviews_and_reaches_the_register_check_by_keyboard(
+    site, open_context, new_initiative
+):
+    from petitions.initiatives.rules import ADMISSIBILITY_CHECKLIST
+
+    submitted, filed = new_initiative("submitted"), new_initiative("filed")
+    context = open_context("fr")
+    page = context.new_page()
+    run = SecretariatRun(page)
+    page.goto("/secretariat/login")
+    run.arrived("login")
+    fill(page, "email", site.staff["secretariat"])
+    fill(page, "password", STAFF_PASSWORD)
+    tab_to(page, submit_button("Se connecter"))
+    run.press_enter("**/secretariat/login/code*", "second step")
+    # The phone's code for the next step: the current one was used by staff_states.
+    later = site.clock.now + timedelta(seconds=30)
+    fill(page, "code", pyotp.TOTP(site.totp_secrets["secretariat"]).at(later))
+    tab_to(page, submit_button("Se connecter"))
+    run.press_enter("**/secretariat/", "dashboard")
+
+    # "This week" comes first: the initiative waiting for review is a link in it.
+    tab_to(page, lambda s: s["href"] == f"/secretariat/initiatives/{submitted}")
+    run.press_enter(f"**/secretariat/initiatives/{submitted}", "waiting for review")
+    answer_yes(page, "translation-language")  # the first choice: French
+    for field_id, text in (
+        ("translation-title", "Des arbres dans chaque rue"),
+        ("translation-summary", "Planter 1 000 arbres d'ici 2030."),
+        ("translation-body", "Le conseil communal décide de planter 1 000 arbres."),
+    ):
+        fill(page, field_id, text)
+    tab_to(page, submit_button("Enregistrer le texte"))
+    run.press_enter(f"**/secretariat/initiatives/{submitted}", "text saved")
+    assert "Le texte est enregistré" in page.inner_text("p.notice.success")
+    for item in ADMISSIBILITY_CHECKLIST:
+        answer_yes(page, f"review-{item}")
+    tab_to(page, submit_button("Enregistrer la décision"))
+    run.press_enter(f"**/secretariat/initiatives/{submitted}", "decision recorded")
+    assert "décision de recevabilité est enregistrée" in page.inner_text(
+        "p.notice.success"
+    )
+    run.photograph()
+
+    # Back to the dashboard, then the filed initiative and its register check.
+    tab_to(page, lambda s: s["href"] == "/secretariat/", key="Shift+Tab", limit=120)
+    run.press_enter("**/secretariat/", "dashboard")
+    tab_to(page, lambda s: s["href"] == f"/secretariat/initiatives/{filed}")
+    run.press_enter(f"**/secretariat/initiatives/{filed}", "register check")
+    fill(page, "verification-valid", str(site.app.config["SIGNATURE_THRESHOLD"]))
+    fill(page, "verification-invalid", "0")
+    tab_to(page, submit_button("Enregistrer le résultat"))
+    run.press_enter(f"**/secretariat/initiatives/{filed}", "verification recorded")
+    assert "vérification est enregistré" in page.inner_text("p.notice.success")
+    # The next steps' date field and the register's key file show the focus too.
+    tab_to(page, lambda s: s["type"] == "date", limit=120)
+    run.photograph()
+    tab_to(page, lambda s: s["type"] == "file", limit=120)
+    run.photograph()
+    assert context.csp_violations == []
