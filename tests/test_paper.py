@@ -257,7 +257,10 @@ def test_a_csv_without_the_columns_saves_nothing(client, make_initiative, signed
     signed_in("secretariat")
     response = upload(client, initiative, "name;street\nPeeters;Rue Haute\n")
     assert response.status_code == 400
-    assert "these are missing: surname, first_names" in response.get_data(as_text=True)
+    assert (
+        'these are missing: <code lang="en">surname</code>, <code lang="en">first_names'
+        in response.get_data(as_text=True)
+    )
     assert signatures(initiative) == []
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup, escape
 from sqlalchemy import func, select, update
 
 from petitions import spreadsheets
@@ -221,8 +222,23 @@ def apply_verdicts(
     return counts
 
 
-def problem_message(problem: RowProblem) -> str:
-    """Return what is wrong with a row of a verdict file, in the page's language."""
+def _verdict_names(markup: bool) -> dict:
+    # The file's verdicts keep their English names: a page marks them as English.
+    if not markup:
+        return dict(zip(VERDICTS, VERDICTS, strict=True))
+    code = Markup('<code lang="en">{}</code>')
+    return {name: code.format(name) for name in VERDICTS}
+
+
+def problem_message(problem: RowProblem, markup: bool = False) -> str:
+    """Return what is wrong with a row of a verdict file, in the page's language.
+
+    With ``markup``, an HTML fragment in which the file's own technical names are
+    marked as English; without, plain text (the command line)."""
+    if problem.code == "bad_verdict":
+        template = _("The verdict “%(value)s” is neither %(valid)s nor %(invalid)s.")
+        values = {"value": problem.value, **_verdict_names(markup)}
+        return (escape(template) if markup else template) % values
     if problem.code == "column_count":
         return ngettext(
             "%(num)s column instead of 3 (reference, verdict, reason).",
@@ -236,10 +252,6 @@ def problem_message(problem: RowProblem) -> str:
         ),
         "duplicate_reference": _(
             "The reference “%(value)s” already has a verdict on an earlier line.",
-            value=problem.value,
-        ),
-        "bad_verdict": _(
-            "The verdict “%(value)s” is neither valid nor invalid.",
             value=problem.value,
         ),
         "reason_on_valid": _(

@@ -1,6 +1,7 @@
 """The printable A4 sheet (PDF) on which initiators collect signatures on paper."""
 
 import segno
+from flask import current_app
 
 from petitions.dossier.pdf import Document
 from petitions.models import Initiative
@@ -17,7 +18,7 @@ PRIVACY = {
             "Données conservées : les informations de cette feuille. Signer révèle une opinion politique ; ces données font donc l'objet d'une protection particulière.",
             "Pourquoi : uniquement pour vérifier que vous habitez la Ville et avez au moins 16 ans au jour de la signature, et pour ne compter votre signature qu'une seule fois (en ligne ou sur papier). Vous ne recevez aucun e-mail.",
             "Qui y a accès : uniquement le secrétariat du conseil de la Ville, qui saisit la feuille ; jamais le public, qui ne voit que le nombre de signatures.",
-            "Durée de conservation : 3 mois après la décision du conseil communal ou, si l'initiative prend fin sans décision, 1 mois après sa fin.",
+            "Durée de conservation : {decided} mois après la décision du conseil communal ou, si l'initiative prend fin sans décision, {ended} mois après sa fin.",
             "Vos droits : accès, rectification, retrait de votre signature tant que la collecte est ouverte, et plainte auprès de l'Autorité de protection des données.",
             "Contact : le délégué à la protection des données de la Ville, privacy@example.brussels.",
         ],
@@ -28,7 +29,7 @@ PRIVACY = {
             "Wat we bewaren: de gegevens van dit blad. Uit een ondertekening blijkt een politieke opvatting, daarom zijn deze gegevens bijzonder beschermd.",
             "Waarom: enkel om na te gaan of u in de Stad woont en op de dag van ondertekening minstens 16 jaar oud bent, en om uw handtekening maar één keer te tellen (online of op papier). U ontvangt geen e-mail.",
             "Wie ze ziet: enkel het gemeenteraadssecretariaat van de Stad, dat het blad invoert; nooit het publiek, dat enkel het aantal handtekeningen ziet.",
-            "Bewaartermijn: 3 maanden na de beslissing van de gemeenteraad, of 1 maand nadat het initiatief zonder beslissing is afgelopen.",
+            "Bewaartermijn: {decided} na de beslissing van de gemeenteraad, of {ended} nadat het initiatief zonder beslissing is afgelopen.",
             "Uw rechten: inzage, verbetering, intrekking van uw handtekening zolang de inzameling loopt, en een klacht bij de Gegevensbeschermingsautoriteit.",
             "Contact: de functionaris voor gegevensbescherming van de Stad, privacy@example.brussels.",
         ],
@@ -54,6 +55,25 @@ COLUMNS = (
     ("Date\nDatum", 20),
     ("Signature\nHandtekening", 34),
 )
+
+
+def _months(language: str, count: int) -> str:
+    # French "mois" is the same in the plural; Dutch says "1 maand", "3 maanden".
+    if language == "nl":
+        return f"{count} maand" if count == 1 else f"{count} maanden"
+    return str(count)
+
+
+def privacy_notice(language: str) -> tuple[str, list[str]]:
+    """The sheet's privacy notice in ``language`` ("fr" or "nl"), with the configured
+    retention periods: the sheet is printed in both languages whatever the page's."""
+    title, lines = PRIVACY[language]
+    config = current_app.config
+    periods = {
+        "decided": _months(language, config["RETENTION_DECIDED_MONTHS"]),
+        "ended": _months(language, config["RETENTION_ENDED_MONTHS"]),
+    }
+    return title, [line.format(**periods) for line in lines]
 
 
 def _qr(pdf: Document, url: str, x: float, y: float, size: float) -> None:
@@ -112,7 +132,7 @@ def _texts_and_notice(pdf, texts: dict, url: str, full: bool) -> None:
     if not full:
         pdf.para(f"Texte complet / Volledige tekst : {url}", size=9, bold=True)
     for language in ("fr", "nl"):
-        title, lines = PRIVACY[language]
+        title, lines = privacy_notice(language)
         pdf.heading(title, size=11)
         for line in lines:
             pdf.para(f"• {line}", size=8)

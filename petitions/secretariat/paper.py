@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from petitions import clock, dates
 from petitions.extensions import db
@@ -286,8 +287,13 @@ def _file_message(problem: SheetFileError) -> str:
     if problem.code == "not_utf8":
         return _("The file is not in UTF-8: save it again as “CSV UTF-8”.")
     if problem.code == "missing_columns":
-        return _(
-            "The first line must name the columns; these are missing: %(columns)s.",
-            columns=problem.detail,
+        # The columns keep their fixed English names, marked as such in the message.
+        names = Markup(", ").join(
+            Markup('<code lang="en">{}</code>').format(name.strip())
+            for name in problem.detail.split(",")
         )
+        message = _(
+            "The first line must name the columns; these are missing: %(columns)s."
+        )
+        return escape(message) % {"columns": names}
     return _("The file holds no row of signatures.")

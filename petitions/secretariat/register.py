@@ -147,7 +147,8 @@ def register_import(slug: str):
             title_lang=title_lang,
             verdicts=verdicts,
             problems=[
-                (p.line, problem_message(p)) for p in verdicts.problems[:REPORT_ROWS]
+                (p.line, problem_message(p, markup=True))
+                for p in verdicts.problems[:REPORT_ROWS]
             ],
             report_rows=REPORT_ROWS,
         )

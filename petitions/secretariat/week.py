@@ -30,6 +30,9 @@ class Week:
     deadline_soon: list[tuple[Initiative, int]] = field(default_factory=list)
     deadline_later: list[tuple[Initiative, int]] = field(default_factory=list)
     collections_ending: list[tuple[Initiative, int]] = field(default_factory=list)
+    # The bands, so that the page names the figures the lists were cut at.
+    soon: int = SOON
+    later: int = LATER
 
     @property
     def yours(self) -> int:
